@@ -1,0 +1,38 @@
+// Bundles every package with esbuild. Libraries are built as ESM for Node 20 with their npm
+// dependencies left external; executables (CLI, language server) are self-contained bundles.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+/** @type {{ entry: string, outfile: string, bundleDeps: boolean, banner?: string }[]} */
+const targets = [
+  { entry: 'packages/artifact/src/index.ts', outfile: 'packages/artifact/dist/index.js', bundleDeps: false },
+  { entry: 'packages/core/src/index.ts', outfile: 'packages/core/dist/index.js', bundleDeps: false },
+  { entry: 'packages/runtime/src/index.ts', outfile: 'packages/runtime/dist/index.js', bundleDeps: false },
+  { entry: 'packages/cli/src/main.ts', outfile: 'packages/cli/dist/mql.js', bundleDeps: true },
+];
+
+// CommonJS dependencies bundled into ESM need `require`; this shim provides it.
+const requireShim = "import { createRequire as __mqlCreateRequire } from 'node:module'; const require = __mqlCreateRequire(import.meta.url);";
+
+const started = Date.now();
+for (const target of targets) {
+  if (!existsSync(path.join(root, target.entry))) continue; // package not written yet
+  await build({
+    entryPoints: [path.join(root, target.entry)],
+    outfile: path.join(root, target.outfile),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['source'],
+    packages: target.bundleDeps ? undefined : 'external',
+    banner: target.bundleDeps ? { js: requireShim } : undefined,
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+console.log(`build: ${targets.length} bundles in ${Date.now() - started} ms`);
