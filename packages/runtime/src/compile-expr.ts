@@ -1,0 +1,309 @@
+// Compiles artifact expressions into closures once, at load (never eval / new Function).
+//
+// Semantics (LANGUAGE.md §5): missing is `undefined`; every predicate and comparison with a missing
+// operand is false (including `!=` and `not in`), arithmetic with one is missing, and `not` inverts
+// the boolean result, so a condition is true only when its value is exactly `true`. String values
+// are already lower-cased (record fields at validation, constants here), so case-insensitive
+// comparison is plain `===`.
+
+import type { EventQuery, Expr } from '@mql/artifact';
+import type { EvalContext, Fn, NormEvent } from './context.js';
+import { DAY_MS } from './context.js';
+import { ArtifactError } from './errors.js';
+import type { NameTable } from './names.js';
+import type { QueryTable } from './queries.js';
+import type { EventModel, RecordModel } from './schema.js';
+
+export interface CompileEnv {
+  model: RecordModel;
+  names: NameTable;
+  queries: QueryTable;
+  /** Where the expression sits in the artifact, for error messages: `segment "decision_maker"`. */
+  where: string;
+}
+
+export type Condition = (ctx: EvalContext, ev: NormEvent | undefined) => boolean;
+
+/** `scope` is the event type whose attributes `attr` reads (inside a `where`), else undefined. */
+export function compileExpr(expr: Expr, env: CompileEnv, scope?: EventModel): Fn {
+  const sub = (e: Expr) => compileExpr(e, env, scope);
+  switch (expr.op) {
+    case 'literal': {
+      const value = typeof expr.value === 'string' ? expr.value.toLowerCase() : expr.value;
+      return () => value;
+    }
+    case 'list': {
+      const values = lowerAll(expr.values);
+      return () => values;
+    }
+    case 'field':
+      return compileField(expr.path, env);
+    case 'attr':
+      return compileAttr(expr.name, env, scope);
+    case 'email_part':
+      return compileEmailPart(expr.part, sub(expr.of));
+    case 'now':
+      return (ctx) => ctx.now;
+    case 'segment':
+    case 'score':
+    case 'grade':
+      return env.names.ref(expr.op, expr.name) ?? fail(env, `unknown ${expr.op} "${expr.name}"`);
+    case 'not': {
+      const arg = sub(expr.arg);
+      return (ctx, ev) => arg(ctx, ev) !== true;
+    }
+    case 'and':
+      return compileAnd(expr.args.map(sub));
+    case 'or':
+      return compileOr(expr.args.map(sub));
+    case 'neg': {
+      const arg = sub(expr.arg);
+      return (ctx, ev) => {
+        const v = arg(ctx, ev);
+        return typeof v === 'number' ? -v : undefined;
+      };
+    }
+    case 'arith':
+      return compileArith(expr.fn, sub(expr.left), sub(expr.right));
+    case 'compare':
+      return compileCompare(expr.cmp, sub(expr.left), sub(expr.right));
+    case 'in':
+      return compileIn(expr.negated, sub(expr.subject), expr.list, sub);
+    case 'contains':
+      return expr.on === 'list'
+        ? compileListContains(sub(expr.subject), sub(expr.value))
+        : compileText((s, v) => s.includes(v), sub(expr.subject), sub(expr.value));
+    case 'starts_with':
+      return compileText((s, v) => s.startsWith(v), sub(expr.subject), sub(expr.value));
+    case 'ends_with':
+      return compileText((s, v) => s.endsWith(v), sub(expr.subject), sub(expr.value));
+    case 'between':
+      return compileBetween(sub(expr.subject), sub(expr.low), sub(expr.high));
+    case 'is_set': {
+      const subject = sub(expr.subject);
+      const negated = expr.negated;
+      return (ctx, ev) => (subject(ctx, ev) !== undefined) !== negated;
+    }
+    case 'within':
+      return compileWithin(sub(expr.subject), expr.durationMs);
+    case 'days_since_date': {
+      const arg = sub(expr.arg);
+      return (ctx, ev) => {
+        const d = arg(ctx, ev);
+        return typeof d === 'number' ? (ctx.now - d) / DAY_MS : undefined;
+      };
+    }
+    case 'count':
+    case 'any':
+    case 'none':
+    case 'sum':
+    case 'days_since_event':
+      return compileEventFunction(expr, env);
+  }
+}
+
+/** A boolean condition: true only when the expression is exactly `true` (missing → false). */
+export function compileCondition(expr: Expr, env: CompileEnv, scope?: EventModel): Condition {
+  const fn = compileExpr(expr, env, scope);
+  return (ctx, ev) => fn(ctx, ev) === true;
+}
+
+export function fail(env: CompileEnv, message: string): never {
+  throw new ArtifactError(`malformed artifact: ${env.where}: ${message}`);
+}
+
+function lowerAll(values: readonly (string | number)[]): readonly (string | number)[] {
+  return Object.freeze(values.map((v) => (typeof v === 'string' ? v.toLowerCase() : v)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths
+
+function compileField(path: string[], env: CompileEnv): Fn {
+  const node = env.model.lead.bySchemaPath.get(path.join('.'));
+  if (node === undefined) fail(env, `unknown field "${path.join('.')}"`);
+  const slot = node.slot;
+  return (ctx) => ctx.lead[slot];
+}
+
+function compileAttr(name: string, env: CompileEnv, scope: EventModel | undefined): Fn {
+  if (scope === undefined) fail(env, `event attribute "${name}" outside a query`);
+  if (name === 'at') return (_ctx, ev) => ev!.at;
+  const node = scope.bySchemaPath.get(name);
+  if (node === undefined) fail(env, `unknown attribute "${name}" of event "${scope.name}"`);
+  const slot = node.slot;
+  return (_ctx, ev) => ev!.attrs[slot];
+}
+
+/** `.domain` is after the last `@` (already lower-case), `.local` before it; missing without `@`. */
+function compileEmailPart(part: 'domain' | 'local', of: Fn): Fn {
+  return (ctx, ev) => {
+    const email = of(ctx, ev);
+    if (typeof email !== 'string') return undefined;
+    const at = email.lastIndexOf('@');
+    if (at < 0) return undefined;
+    return part === 'domain' ? email.slice(at + 1) : email.slice(0, at);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Logic and arithmetic
+
+function compileAnd(args: Fn[]): Fn {
+  if (args.length === 2) {
+    const [a, b] = args as [Fn, Fn];
+    return (ctx, ev) => a(ctx, ev) === true && b(ctx, ev) === true;
+  }
+  return (ctx, ev) => {
+    for (const arg of args) if (arg(ctx, ev) !== true) return false;
+    return true;
+  };
+}
+
+function compileOr(args: Fn[]): Fn {
+  if (args.length === 2) {
+    const [a, b] = args as [Fn, Fn];
+    return (ctx, ev) => a(ctx, ev) === true || b(ctx, ev) === true;
+  }
+  return (ctx, ev) => {
+    for (const arg of args) if (arg(ctx, ev) === true) return true;
+    return false;
+  };
+}
+
+type NumOp = (a: number, b: number) => number | undefined;
+
+const ARITH: Record<'+' | '-' | '*' | '/', NumOp> = {
+  '+': (a, b) => a + b,
+  '-': (a, b) => a - b,
+  '*': (a, b) => a * b,
+  // Division by zero is missing rather than ±Infinity/NaN, like any other undefined arithmetic.
+  '/': (a, b) => (b === 0 ? undefined : a / b),
+};
+
+function compileArith(fn: keyof typeof ARITH, left: Fn, right: Fn): Fn {
+  const op = ARITH[fn];
+  return (ctx, ev) => {
+    const a = left(ctx, ev);
+    if (typeof a !== 'number') return undefined;
+    const b = right(ctx, ev);
+    return typeof b === 'number' ? op(a, b) : undefined;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparisons and predicates: any missing operand gives false.
+
+/** Called with both operands present. */
+const COMPARE: Record<'==' | '!=' | '<' | '<=' | '>' | '>=', (a: unknown, b: unknown) => boolean> = {
+  '==': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
+  '<': (a, b) => (a as number) < (b as number),
+  '<=': (a, b) => (a as number) <= (b as number),
+  '>': (a, b) => (a as number) > (b as number),
+  '>=': (a, b) => (a as number) >= (b as number),
+};
+
+function compileCompare(cmp: keyof typeof COMPARE, left: Fn, right: Fn): Fn {
+  const op = COMPARE[cmp];
+  return (ctx, ev) => {
+    const a = left(ctx, ev);
+    if (a === undefined) return false;
+    const b = right(ctx, ev);
+    return b !== undefined && op(a, b);
+  };
+}
+
+function compileIn(negated: boolean, subject: Fn, list: Expr, sub: (e: Expr) => Fn): Fn {
+  if (list.op === 'list') {
+    // The usual case: a literal or an inlined `list` declaration, hashed once.
+    const members = new Set(lowerAll(list.values));
+    return (ctx, ev) => {
+      const v = subject(ctx, ev);
+      return v !== undefined && members.has(v as string | number) !== negated;
+    };
+  }
+  const values = sub(list);
+  return (ctx, ev) => {
+    const v = subject(ctx, ev);
+    const all = values(ctx, ev);
+    return v !== undefined && Array.isArray(all) && all.includes(v) !== negated;
+  };
+}
+
+function compileListContains(subject: Fn, value: Fn): Fn {
+  return (ctx, ev) => {
+    const list = subject(ctx, ev);
+    const v = value(ctx, ev);
+    return Array.isArray(list) && v !== undefined && list.includes(v);
+  };
+}
+
+function compileText(test: (subject: string, value: string) => boolean, subject: Fn, value: Fn): Fn {
+  return (ctx, ev) => {
+    const s = subject(ctx, ev);
+    if (typeof s !== 'string') return false;
+    const v = value(ctx, ev);
+    return typeof v === 'string' && test(s, v);
+  };
+}
+
+function compileBetween(subject: Fn, low: Fn, high: Fn): Fn {
+  return (ctx, ev) => {
+    const v = subject(ctx, ev);
+    if (v === undefined) return false;
+    const lo = low(ctx, ev);
+    const hi = high(ctx, ev);
+    return lo !== undefined && hi !== undefined && (v as number) >= (lo as number) && (v as number) <= (hi as number);
+  };
+}
+
+/** `d within D`: d in [now - D, now], both ends inclusive. */
+function compileWithin(subject: Fn, durationMs: number): Fn {
+  return (ctx, ev) => {
+    const d = subject(ctx, ev);
+    return typeof d === 'number' && d >= ctx.now - durationMs && d <= ctx.now;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event functions: each query's matches are computed once per evaluation (queries.ts).
+
+type EventFunction = Extract<Expr, { query: EventQuery }>;
+
+function compileEventFunction(expr: EventFunction, env: CompileEnv): Fn {
+  const query = compileQuery(expr.query, env);
+  const matches = query.matches;
+  switch (expr.op) {
+    case 'count':
+      return (ctx) => matches(ctx).length;
+    case 'any':
+      return (ctx) => matches(ctx).length > 0;
+    case 'none':
+      return (ctx) => matches(ctx).length === 0;
+    case 'sum': {
+      const node = query.event.bySchemaPath.get(expr.attr);
+      if (node === undefined) fail(env, `unknown attribute "${expr.attr}" of event "${query.event.name}"`);
+      const slot = node.slot;
+      return (ctx) => {
+        let total = 0;
+        for (const ev of matches(ctx)) {
+          const v = ev.attrs[slot];
+          if (typeof v === 'number') total += v; // missing attribute values are skipped
+        }
+        return total;
+      };
+    }
+    case 'days_since_event':
+      return (ctx) => {
+        let latest = -Infinity;
+        for (const ev of matches(ctx)) if (ev.at > latest) latest = ev.at;
+        return latest === -Infinity ? undefined : (ctx.now - latest) / DAY_MS;
+      };
+  }
+}
+
+/** The query's matching events, shared by every use of an identical query (see queries.ts). */
+export function compileQuery(query: EventQuery, env: CompileEnv) {
+  return env.queries.compile(query, env, (where, scope) => compileCondition(where, env, scope));
+}

@@ -1,0 +1,137 @@
+// The RulesEngine that load() returns: record checks, evaluation (lean or explained), batches and
+// CSV rows, over a program compiled once.
+
+import type { RulesArtifact } from '@mql/artifact';
+import type { EvalContext, NormRecord } from './context.js';
+import { RowReader, type RowResult } from './csv.js';
+import { parseIsoDate } from './dates.js';
+import type { Program } from './program.js';
+import { RecordReader } from './records.js';
+import type { Contribution, EvaluationResult, RecordError } from './result.js';
+
+export interface EvaluateOptions {
+  /** Evaluation time: a Date, epoch ms or an ISO-8601 string. Default: the current time. */
+  now?: Date | number | string;
+  /** Include contributions and per-clause explanations. Default: true. */
+  explain?: boolean;
+}
+
+export type Evaluation = { ok: true; result: EvaluationResult } | { ok: false; errors: RecordError[] };
+export type Validation = { ok: true } | { ok: false; errors: RecordError[] };
+export interface BatchItem {
+  /** The record's position in the input, from 0. */
+  index: number;
+  evaluation: Evaluation;
+}
+
+export interface RulesEngine {
+  /** The artifact as loaded (validated). */
+  readonly artifact: RulesArtifact;
+  /** Stage names in artifact order (the lead's stage is the last qualifying one). */
+  readonly stageNames: readonly string[];
+  readonly scoreNames: readonly string[];
+  readonly gradeNames: readonly string[];
+  readonly segmentNames: readonly string[];
+  readonly eventTypes: readonly string[];
+
+  /** Validates and evaluates one lead record (LANGUAGE.md §10). Never throws on a bad record. */
+  evaluate(record: unknown, options?: EvaluateOptions): Evaluation;
+  /** The record check alone. */
+  validate(record: unknown): Validation;
+  /**
+   * Evaluates records one by one as they arrive (no buffering), yielding results in input order.
+   * Invalid records yield their errors and the batch goes on. All records share one `now`
+   * (the option, else the time the batch started).
+   */
+  evaluateMany(records: Iterable<unknown> | AsyncIterable<unknown>, options?: EvaluateOptions): AsyncGenerator<BatchItem, void, undefined>;
+  /** One CSV row → one lead record in the JSON form (see csv.ts for the conventions). */
+  fromRow(row: Record<string, string>): RowResult<'record'>;
+  /** One events-table row (`type`, `at`, attribute columns) → one event for a record's `events`. */
+  eventFromRow(row: Record<string, string>): RowResult<'event'>;
+}
+
+export class Engine implements RulesEngine {
+  readonly stageNames: readonly string[];
+  readonly scoreNames: readonly string[];
+  readonly gradeNames: readonly string[];
+  readonly segmentNames: readonly string[];
+  readonly eventTypes: readonly string[];
+  private readonly rows: RowReader;
+  private readonly records: RecordReader;
+
+  constructor(
+    readonly artifact: RulesArtifact,
+    private readonly program: Program,
+  ) {
+    this.stageNames = artifact.stages.map((s) => s.name);
+    this.scoreNames = artifact.scores.map((s) => s.name);
+    this.gradeNames = artifact.grades.map((g) => g.name);
+    this.segmentNames = artifact.segments.map((s) => s.name);
+    this.eventTypes = artifact.events.map((e) => e.name);
+    this.rows = new RowReader(program.model);
+    this.records = new RecordReader(program.model);
+  }
+
+  evaluate(record: unknown, options: EvaluateOptions = {}): Evaluation {
+    const now = resolveNow(options.now);
+    const read = this.records.read(record);
+    if (!read.ok) return read;
+    return { ok: true, result: this.run(read.record, now, options.explain ?? true) };
+  }
+
+  validate(record: unknown): Validation {
+    const read = this.records.read(record);
+    return read.ok ? { ok: true } : read;
+  }
+
+  async *evaluateMany(
+    records: Iterable<unknown> | AsyncIterable<unknown>,
+    options: EvaluateOptions = {},
+  ): AsyncGenerator<BatchItem, void, undefined> {
+    const batch = { ...options, now: resolveNow(options.now) };
+    let index = 0;
+    for await (const record of records) yield { index: index++, evaluation: this.evaluate(record, batch) };
+  }
+
+  fromRow(row: Record<string, string>): RowResult<'record'> {
+    return this.rows.fromRow(row);
+  }
+
+  eventFromRow(row: Record<string, string>): RowResult<'event'> {
+    return this.rows.eventFromRow(row);
+  }
+
+  private run(record: NormRecord, now: number, explain: boolean): EvaluationResult {
+    const { names, stages, memoSize } = this.program;
+    const ctx: EvalContext = {
+      lead: record.lead,
+      raw: record.raw,
+      events: record.events,
+      now,
+      memo: new Array(memoSize).fill(undefined),
+      explain,
+      contributions: explain ? new Array<Contribution[]>(this.scoreNames.length) : [],
+    };
+    const scores: Record<string, number> = {};
+    this.scoreNames.forEach((name, i) => (scores[name] = names.score[i]!(ctx)));
+    const grades: Record<string, string> = {};
+    this.gradeNames.forEach((name, i) => (grades[name] = names.gradeLabel(i, ctx)));
+    const segments: Record<string, boolean> = {};
+    this.segmentNames.forEach((name, i) => (segments[name] = names.segment[i]!(ctx)));
+    const outcome = stages.evaluate(ctx);
+    const result: EvaluationResult = { stage: outcome.stage, scores, grades, segments, stages: outcome.stages };
+    if (explain) {
+      const contributions: Record<string, Contribution[]> = {};
+      this.scoreNames.forEach((name, i) => (contributions[name] = ctx.contributions[i] ?? []));
+      result.contributions = contributions;
+    }
+    return result;
+  }
+}
+
+function resolveNow(now: Date | number | string | undefined): number {
+  if (now === undefined) return Date.now();
+  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : parseIsoDate(now);
+  if (ms === undefined || !Number.isFinite(ms)) throw new TypeError(`invalid evaluation time "now": ${String(now)}`);
+  return ms;
+}

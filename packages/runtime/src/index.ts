@@ -1,0 +1,17 @@
+// @mql/runtime: load a compiled MQL rules artifact and evaluate lead records with explanations.
+// Depends only on @mql/artifact and zod (never on the compiler), so applications ship a small bundle.
+
+export { load } from './load.js';
+export { ArtifactError } from './errors.js';
+export type { RulesEngine, EvaluateOptions, Evaluation, Validation, BatchItem } from './engine.js';
+export type { RowResult } from './csv.js';
+export {
+  EvaluationResultSchema,
+  StageResultSchema,
+  ClauseResultSchema,
+  ContributionSchema,
+  RecordErrorSchema,
+  DisplayValueSchema,
+} from './result.js';
+// The result's JSON Schema ships as @mql/runtime/result.schema.json (kept out of the bundle).
+export type { EvaluationResult, StageResult, ClauseResult, Contribution, RecordError, DisplayValue } from './result.js';

@@ -1,0 +1,38 @@
+// load(): check the artifact's format and version, validate it with the artifact's zod schema,
+// then compile it once into a RulesEngine.
+
+import { ARTIFACT_FORMAT, ARTIFACT_VERSION, RulesArtifactSchema, type RulesArtifact } from '@mql/artifact';
+import { Engine, type RulesEngine } from './engine.js';
+import { ArtifactError } from './errors.js';
+import { compileProgram } from './program.js';
+import { describe, isPlainObject } from './records.js';
+
+/** Loads a parsed rules artifact (the compiler's JSON). Throws ArtifactError when it cannot be used. */
+export function load(artifact: unknown): RulesEngine {
+  const checked = parseArtifact(artifact);
+  return new Engine(checked, compileProgram(checked));
+}
+
+function parseArtifact(input: unknown): RulesArtifact {
+  if (!isPlainObject(input)) {
+    throw new ArtifactError(`not an MQL rules artifact: expected a JSON object, got ${describe(input)}`);
+  }
+  if (input.format !== ARTIFACT_FORMAT) {
+    const found = input.format === undefined ? 'no format' : `format ${describe(input.format)}`;
+    throw new ArtifactError(`not an MQL rules artifact: ${found} (expected "${ARTIFACT_FORMAT}")`);
+  }
+  if (input.version !== ARTIFACT_VERSION) {
+    throw new ArtifactError(`unsupported artifact version ${describe(input.version)} (this runtime reads version ${ARTIFACT_VERSION})`);
+  }
+  const parsed = RulesArtifactSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const [first, ...rest] = parsed.error.issues;
+  const more = rest.length === 0 ? '' : ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})`;
+  throw new ArtifactError(`malformed artifact at ${formatPath(first!.path)}: ${first!.message}${more}`);
+}
+
+/** `scores[0].rules[1].points` */
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+}

@@ -1,0 +1,73 @@
+// The record model: the artifact's lead and event schemas laid out as numbered slots, so a
+// validated record is an array and a compiled `field`/`attr` expression is one indexed read.
+
+import type { FieldSpec, FieldType, RulesArtifact } from '@mql/artifact';
+
+export interface FieldNode {
+  /** Schema name (what expressions use). */
+  name: string;
+  /** Input key (the `from` name when there is one). */
+  key: string;
+  /** The key also names an Object.prototype member (`constructor`), so reads must check own-ness. */
+  inherited: boolean;
+  optional: boolean;
+  type: FieldType;
+  slot: number;
+  /** Input path from the record (or event) root, as error paths and CSV headers spell it: `company.employees`. */
+  path: string;
+  /** The same path with schema names. */
+  schemaPath: string;
+  /** Nested fields of an object field. */
+  children: FieldNode[];
+}
+
+export interface FieldTable {
+  /** Top-level fields, in declaration order. */
+  fields: FieldNode[];
+  /** Every field (nested ones too), by slot. */
+  slots: FieldNode[];
+  bySchemaPath: Map<string, FieldNode>;
+}
+
+export interface EventModel extends FieldTable {
+  name: string;
+  index: number;
+}
+
+export interface RecordModel {
+  lead: FieldTable;
+  events: EventModel[];
+  eventByName: Map<string, EventModel>;
+}
+
+export function buildRecordModel(artifact: RulesArtifact): RecordModel {
+  const events = artifact.events.map((e, index) => ({ name: e.name, index, ...buildTable(e.fields) }));
+  return {
+    lead: buildTable(artifact.lead.fields),
+    events,
+    eventByName: new Map(events.map((e) => [e.name, e])),
+  };
+}
+
+function buildTable(specs: FieldSpec[]): FieldTable {
+  const table: FieldTable = { fields: [], slots: [], bySchemaPath: new Map() };
+  const add = (spec: FieldSpec, parent: FieldNode | undefined): FieldNode => {
+    const node: FieldNode = {
+      name: spec.name,
+      key: spec.from ?? spec.name,
+      inherited: (spec.from ?? spec.name) in Object.prototype,
+      optional: spec.optional,
+      type: spec.type,
+      slot: table.slots.length,
+      path: parent ? `${parent.path}.${spec.from ?? spec.name}` : (spec.from ?? spec.name),
+      schemaPath: parent ? `${parent.schemaPath}.${spec.name}` : spec.name,
+      children: [],
+    };
+    table.slots.push(node);
+    table.bySchemaPath.set(node.schemaPath, node);
+    if (spec.type.kind === 'object') node.children = spec.type.fields.map((child) => add(child, node));
+    return node;
+  };
+  table.fields = specs.map((spec) => add(spec, undefined));
+  return table;
+}

@@ -1,0 +1,85 @@
+// Scores (LANGUAGE.md §6). A rules score sums its rules' contributions and clamps the sum to its
+// `range`; a formula score (`score x = expr`) is its expression, where a missing result counts as
+// 0 because a score is never missing. When the context explains, each rule that gave non-zero
+// points also records a Contribution; otherwise no object is allocated.
+
+import type { PerRule, Score, WhenRule } from '@mql/artifact';
+import { compileCondition, compileExpr, compileQuery, type CompileEnv } from './compile-expr.js';
+import type { EvalContext } from './context.js';
+import { compileProbes, readProbes } from './explain.js';
+import type { Contribution } from './result.js';
+
+type RuleFn = (ctx: EvalContext, into: Contribution[] | undefined) => number;
+
+export function compileScore(score: Score, index: number, env: CompileEnv): (ctx: EvalContext) => number {
+  if (score.kind === 'formula') return compileFormula(score, index, env);
+  const rules = score.rules.map((rule) =>
+    rule.kind === 'when' ? compileWhenRule(rule, env) : compilePerRule(rule, score.halfLifeMs, env),
+  );
+  const range = score.range;
+  return (ctx) => {
+    const into = ctx.explain ? (ctx.contributions[index] = []) : undefined;
+    let total = 0;
+    for (const rule of rules) total += rule(ctx, into);
+    return range === undefined ? total : Math.min(Math.max(total, range.min), range.max);
+  };
+}
+
+/** `+N when C [max M]`: not decayed, but capped like any rule. */
+function compileWhenRule(rule: WhenRule, env: CompileEnv): RuleFn {
+  const when = compileCondition(rule.when, env);
+  const points = cap(rule.points, rule.max);
+  const capped = points !== rule.points;
+  return (ctx, into) => {
+    if (!when(ctx, undefined)) return 0;
+    if (into !== undefined && points !== 0) into.push(contribution(rule, points, capped));
+    return points;
+  };
+}
+
+/**
+ * `+N per QUERY [max M]`: N per matching event, each multiplied by 0.5^(age / half-life) when the
+ * score decays; the cap applies to the rule's total after decay.
+ */
+function compilePerRule(rule: PerRule, halfLifeMs: number | undefined, env: CompileEnv): RuleFn {
+  const matches = compileQuery(rule.query, env).matches;
+  const each = rule.points;
+  return (ctx, into) => {
+    const events = matches(ctx);
+    let total = 0;
+    if (halfLifeMs === undefined) total = each * events.length;
+    else for (const ev of events) total += each * 0.5 ** ((ctx.now - ev.at) / halfLifeMs);
+    const points = cap(total, rule.max);
+    if (into !== undefined && points !== 0) {
+      into.push(contribution(rule, points, points !== total, events.length));
+    }
+    return points;
+  };
+}
+
+function compileFormula(score: Extract<Score, { kind: 'formula' }>, index: number, env: CompileEnv) {
+  const expr = compileExpr(score.expr, env);
+  const probes = compileProbes(score.expr, env);
+  return (ctx: EvalContext): number => {
+    const v = expr(ctx, undefined);
+    const value = typeof v === 'number' && !Number.isNaN(v) ? v : 0;
+    if (ctx.explain) {
+      const values = readProbes(probes, ctx);
+      ctx.contributions[index] = [{ kind: 'formula', label: score.text, points: value, loc: score.loc, values }];
+    }
+    return value;
+  };
+}
+
+/** `max M` caps the absolute value: +5 per x max 15 gives at most 15, -10 per x max 30 at least -30. */
+function cap(points: number, max: number | undefined): number {
+  if (max === undefined || Math.abs(points) <= max) return points;
+  return points > 0 ? max : -max;
+}
+
+function contribution(rule: WhenRule | PerRule, points: number, capped: boolean, events?: number): Contribution {
+  const c: Contribution = { kind: rule.kind, label: rule.label, points, loc: rule.loc };
+  if (events !== undefined) c.events = events;
+  if (capped) c.capped = true;
+  return c;
+}

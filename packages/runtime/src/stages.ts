@@ -1,0 +1,147 @@
+// Stages (LANGUAGE.md §7): a stage qualifies when its `after` stage qualifies, every requirement
+// holds and no rejection fires. The lead's stage is the qualifying stage that comes last in
+// artifact order. Lean evaluation short-circuits; explained evaluation checks every clause so the
+// result can say which requirement failed and which disqualifier fired, with the values seen.
+
+import type { Stage, StageClause } from '@mql/artifact';
+import { compileCondition, fail, type CompileEnv, type Condition } from './compile-expr.js';
+import type { EvalContext } from './context.js';
+import { compileProbes, readProbes, type Probe } from './explain.js';
+import type { ClauseResult, StageResult } from './result.js';
+
+interface CompiledClause {
+  clause: StageClause;
+  when: Condition;
+  probes: Probe[];
+}
+
+interface CompiledStage {
+  name: string;
+  /** Builds the explained result, with `title` and `after` when declared. */
+  makeResult: ResultFactory;
+  afterIndex: number | undefined;
+  requirements: CompiledClause[];
+  rejections: CompiledClause[];
+}
+
+export interface StageOutcome {
+  /** The last qualifying stage in artifact order, or null. */
+  stage: string | null;
+  stages: Record<string, StageResult>;
+}
+
+export class StageProgram {
+  private readonly stages: CompiledStage[];
+
+  constructor(stages: Stage[], env: CompileEnv) {
+    const index = new Map(stages.map((s, i) => [s.name, i]));
+    this.stages = stages.map((stage) => {
+      const at = { ...env, where: `stage "${stage.name}"` };
+      const afterIndex = stage.after === undefined ? undefined : (index.get(stage.after) ?? fail(at, `unknown stage "${stage.after}"`));
+      const clause = (c: StageClause): CompiledClause => ({
+        clause: c,
+        when: compileCondition(c.when, at),
+        probes: compileProbes(c.when, at),
+      });
+      return {
+        name: stage.name,
+        makeResult: resultFactory(stage.title, stage.after),
+        afterIndex,
+        requirements: stage.requirements.map(clause),
+        rejections: stage.rejections.map(clause),
+      };
+    });
+    this.checkChains(env);
+  }
+
+  evaluate(ctx: EvalContext): StageOutcome {
+    return ctx.explain ? this.explained(ctx) : this.lean(ctx);
+  }
+
+  private lean(ctx: EvalContext): StageOutcome {
+    const qualified: (boolean | undefined)[] = new Array(this.stages.length);
+    const qualifies = (i: number): boolean => {
+      const known = qualified[i];
+      if (known !== undefined) return known;
+      const s = this.stages[i]!;
+      const result =
+        (s.afterIndex === undefined || qualifies(s.afterIndex)) &&
+        s.requirements.every((c) => c.when(ctx, undefined)) &&
+        !s.rejections.some((c) => c.when(ctx, undefined));
+      qualified[i] = result;
+      return result;
+    };
+    const stages: Record<string, StageResult> = {};
+    let stage: string | null = null;
+    for (let i = 0; i < this.stages.length; i++) {
+      const name = this.stages[i]!.name;
+      const q = qualifies(i);
+      stages[name] = { qualified: q };
+      if (q) stage = name;
+    }
+    return { stage, stages };
+  }
+
+  private explained(ctx: EvalContext): StageOutcome {
+    const results: (StageResult | undefined)[] = new Array(this.stages.length);
+    const resultOf = (i: number): StageResult => {
+      const known = results[i];
+      if (known !== undefined) return known;
+      const s = this.stages[i]!;
+      const requirements = s.requirements.map((c) => clauseResult(c, ctx));
+      const rejections = s.rejections.map((c) => clauseResult(c, ctx));
+      const qualified =
+        (s.afterIndex === undefined || resultOf(s.afterIndex).qualified) &&
+        requirements.every((r) => r.passed) &&
+        !rejections.some((r) => r.passed);
+      const result = s.makeResult(qualified, requirements, rejections);
+      results[i] = result;
+      return result;
+    };
+    const stages: Record<string, StageResult> = {};
+    let stage: string | null = null;
+    for (let i = 0; i < this.stages.length; i++) {
+      const name = this.stages[i]!.name;
+      stages[name] = resultOf(i);
+      if (stages[name].qualified) stage = name;
+    }
+    return { stage, stages };
+  }
+
+  /** `after` links must not form a cycle (the compiler rejects them; a hand-edited artifact might not). */
+  private checkChains(env: CompileEnv): void {
+    for (const start of this.stages) {
+      const seen = new Set<string>([start.name]);
+      for (let s = start; s.afterIndex !== undefined; ) {
+        s = this.stages[s.afterIndex]!;
+        if (seen.has(s.name)) fail({ ...env, where: `stage "${start.name}"` }, `cycle in "after" links through "${s.name}"`);
+        seen.add(s.name);
+      }
+    }
+  }
+}
+
+type ResultFactory = (qualified: boolean, requirements: ClauseResult[], rejections: ClauseResult[]) => StageResult;
+
+/**
+ * One object literal per shape, chosen at load: building the result with an object spread of
+ * optional keys made the whole explained evaluation twice as slow.
+ */
+function resultFactory(title: string | undefined, after: string | undefined): ResultFactory {
+  if (title !== undefined && after !== undefined) {
+    return (qualified, requirements, rejections) => ({ title, after, qualified, requirements, rejections });
+  }
+  if (title !== undefined) return (qualified, requirements, rejections) => ({ title, qualified, requirements, rejections });
+  if (after !== undefined) return (qualified, requirements, rejections) => ({ after, qualified, requirements, rejections });
+  return (qualified, requirements, rejections) => ({ qualified, requirements, rejections });
+}
+
+function clauseResult(c: CompiledClause, ctx: EvalContext): ClauseResult {
+  return {
+    label: c.clause.label,
+    passed: c.when(ctx, undefined),
+    loc: c.clause.loc,
+    text: c.clause.text,
+    values: readProbes(c.probes, ctx),
+  };
+}

@@ -1,0 +1,133 @@
+// LANGUAGE.md §10 tabular input: header → field, cell conversion by type, empty cell = missing.
+
+import { describe, expect, it } from 'vitest';
+import { load } from '../src/index.js';
+import { artifact, field, optional, T } from './artifact-builder.js';
+import { EVENTS, LEAD, NOW } from './helpers.js';
+
+const engine = load(
+  artifact({
+    lead: [...LEAD, optional('regions', T.list(T.enum('EMEA', 'APAC'))), optional('scores', T.list(T.number))],
+    events: EVENTS,
+  }),
+);
+
+describe('fromRow', () => {
+  it('converts cells by field type into a record in the JSON form', () => {
+    const row = {
+      Email: 'dana@acme.io',
+      'Job Title': '  VP Sales ',
+      seniority: 'Director',
+      employees: '1200.5',
+      consent: 'Yes',
+      created: '2026-10-01T08:00:00Z',
+      tags: 'pricing; webinars;;',
+      'company.industry': 'SOFTWARE',
+      'Company.Employees': '300',
+      regions: 'emea;apac',
+      scores: '1;2.5',
+      'Not A Field': 'ignored',
+      title: '',
+    };
+    const converted = engine.fromRow(row);
+    expect(converted).toEqual({
+      ok: true,
+      record: {
+        Email: 'dana@acme.io',
+        'Job Title': '  VP Sales ',
+        seniority: 'director',
+        employees: 1200.5,
+        consent: true,
+        created: '2026-10-01T08:00:00Z',
+        tags: ['pricing', 'webinars'],
+        company: { industry: 'software', employees: 300 },
+        regions: ['EMEA', 'APAC'],
+        scores: [1, 2.5],
+      },
+    });
+    expect(converted.ok && engine.validate(converted.record)).toEqual({ ok: true });
+  });
+
+  it('reads booleans true/false/yes/no/1/0 in any case, dates as ISO or epoch ms, blank cells as missing', () => {
+    const bools = ['TRUE', 'false', 'yes', 'No', '1', '0'].map((consent) => {
+      const r = engine.fromRow({ consent });
+      return r.ok ? r.record.consent : r.errors;
+    });
+    expect(bools).toEqual([true, false, true, false, true, false]);
+    expect(engine.fromRow({ created: String(NOW), employees: '   ', Email: '' })).toEqual({ ok: true, record: { created: NOW } });
+  });
+
+  it('accepts schema-path and case-insensitive headers', () => {
+    expect(engine.fromRow({ email: 'a@b.c', 'job title': 'CTO', 'COMPANY.EMPLOYEES': '5' })).toEqual({
+      ok: true,
+      record: { Email: 'a@b.c', 'Job Title': 'CTO', company: { employees: 5 } },
+    });
+    expect(engine.fromRow({ title: 'CTO' })).toEqual({ ok: true, record: { 'Job Title': 'CTO' } });
+  });
+
+  it('reports every cell that does not convert, by header', () => {
+    expect(
+      engine.fromRow({ employees: '12 people', consent: 'maybe', created: '01/02/2026', seniority: 'intern', regions: 'emea;us', scores: '1;x' }),
+    ).toEqual({
+      ok: false,
+      errors: [
+        { path: 'employees', message: 'expected a number, got "12 people"' },
+        { path: 'consent', message: 'expected true/false/yes/no/1/0, got "maybe"' },
+        { path: 'created', message: 'expected a date (ISO-8601 or epoch milliseconds), got "01/02/2026"' },
+        { path: 'seniority', message: 'expected one of "ic", "manager", "director", "vp", "cxo", got "intern"' },
+        { path: 'regions[1]', message: 'expected one of "EMEA", "APAC", got "us"' },
+        { path: 'scores[1]', message: 'expected a number, got "x"' },
+      ],
+    });
+  });
+
+  it('leaves required-field checks to evaluation', () => {
+    const converted = engine.fromRow({ employees: '3' });
+    expect(converted).toEqual({ ok: true, record: { employees: 3 } });
+    expect(converted.ok && engine.evaluate(converted.record, { now: NOW })).toEqual({
+      ok: false,
+      errors: [{ path: 'Email', message: 'required field is missing' }],
+    });
+  });
+});
+
+describe('eventFromRow', () => {
+  it('converts type, at and the attributes of the event type; other columns are ignored', () => {
+    expect(engine.eventFromRow({ lead_id: '17', type: 'purchase', at: '2026-10-30', amount: '9.5', Product: 'Pro', url: 'x' })).toEqual({
+      ok: true,
+      event: { type: 'purchase', at: '2026-10-30', amount: 9.5, Product: 'Pro' },
+    });
+    expect(engine.eventFromRow({ Type: 'webinar', AT: String(NOW), attended: 'no' })).toEqual({
+      ok: true,
+      event: { type: 'webinar', at: NOW, attended: false },
+    });
+  });
+
+  it('keeps an unknown event type as is (evaluation ignores it) and reports a missing type, time or bad cell', () => {
+    expect(engine.eventFromRow({ type: 'newsletter', at: '2026-10-30', subject: 'x' })).toEqual({
+      ok: true,
+      event: { type: 'newsletter', at: '2026-10-30' },
+    });
+    expect(engine.eventFromRow({ type: '', amount: '1' })).toEqual({
+      ok: false,
+      errors: [
+        { path: 'type', message: 'required field is missing' },
+        { path: 'at', message: 'required field is missing' },
+      ],
+    });
+    expect(engine.eventFromRow({ type: 'purchase', at: 'soon', amount: 'ten' })).toEqual({
+      ok: false,
+      errors: [
+        { path: 'at', message: 'expected a date (ISO-8601 or epoch milliseconds), got "soon"' },
+        { path: 'amount', message: 'expected a number, got "ten"' },
+      ],
+    });
+  });
+
+  it('rows become a record that evaluates', () => {
+    const lead = engine.fromRow({ Email: 'a@b.c' });
+    const event = engine.eventFromRow({ type: 'page_view', at: '2026-10-31', url: '/pricing' });
+    if (!lead.ok || !event.ok) throw new Error('conversion failed');
+    expect(engine.validate({ ...lead.record, events: [event.event] })).toEqual({ ok: true });
+  });
+});
