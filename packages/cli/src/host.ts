@@ -1,0 +1,53 @@
+// File-system access for the CLI: the SourceHost core reads programs through, discovery of .mql
+// files below folders, and paths shown relative to the working directory.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { SourceHost } from '@mql/core';
+
+export const nodeHost: SourceHost = {
+  readFile(file: string): string | undefined {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** Absolute, `/`-separated path, as core expects. */
+export function toCorePath(file: string): string {
+  return path.resolve(file).split(path.sep).join('/');
+}
+
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') ? relative.split(path.sep).join('/') : file;
+}
+
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist']);
+
+export class UsageError extends Error {}
+
+/** Every .mql file named or below a named folder, sorted, each once. */
+export function collectMqlFiles(targets: readonly string[]): string[] {
+  const found = new Set<string>();
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) walk(full);
+      else if (entry.isFile() && entry.name.endsWith('.mql')) found.add(toCorePath(full));
+    }
+  };
+  for (const target of targets.length > 0 ? targets : ['.']) {
+    let stats;
+    try {
+      stats = statSync(target);
+    } catch {
+      throw new UsageError(`no such file or folder: ${target}`);
+    }
+    if (stats.isDirectory()) walk(target);
+    else found.add(toCorePath(target));
+  }
+  return [...found].sort();
+}

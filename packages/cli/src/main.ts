@@ -1,0 +1,54 @@
+// The `mql` command line. Exit codes: 0 success, 1 the rules have errors (or tests fail),
+// 2 usage errors and internal failures.
+
+import { Command, CommanderError } from 'commander';
+import { runBuild } from './commands/build.js';
+import { runCheck } from './commands/check.js';
+import { UsageError } from './host.js';
+
+const program = new Command()
+  .name('mql')
+  .description('Lead-qualification rules as code: check, build, test and evaluate .mql programs.')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('check')
+  .description('Parse and check .mql files; print every error and warning.')
+  .argument('[paths...]', 'files or folders (every .mql file below a folder)', [])
+  .action((paths: string[]) => finish(runCheck(paths)));
+
+program
+  .command('build')
+  .description('Compile a program (an entry file and its imports) into a JSON rules artifact.')
+  .argument('<entry>', 'the entry .mql file')
+  .option('-o, --output <file>', 'where to write the artifact (default: standard output)')
+  .option('--no-tests', 'leave the test blocks out of the artifact')
+  .action((entry: string, options: { output?: string; tests?: boolean }) => finish(runBuild(entry, options)));
+
+let exitCode = 0;
+function finish(code: number): void {
+  exitCode = code;
+}
+
+try {
+  await program.parseAsync(process.argv);
+  process.exitCode = exitCode;
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`mql: ${error.message}\n`);
+    return 2;
+  }
+  // A bug in mql, not in the user's rules: say so plainly; the stack only when asked for.
+  const detail = error instanceof Error ? (process.env.MQL_DEBUG ? (error.stack ?? error.message) : error.message) : String(error);
+  process.stderr.write(`mql: internal error: ${detail}\n(set MQL_DEBUG=1 for a stack trace, and please report it)\n`);
+  return 2;
+}
