@@ -16,7 +16,7 @@ const funnel = readFileSync(path.join(examplesDir, 'b2b-funnel', 'funnel.mql'), 
 
 /** Compiles `rules` (importing the example schema) and returns what is wrong with the outcome. */
 function problems(rules: string): string[] {
-  const files = { [rulesPath]: rules, [schemaPath]: schema };
+  const files: Record<string, string> = { [rulesPath]: rules, [schemaPath]: schema };
   const result = compileProgram(rulesPath, memoryHost(files));
   const out: string[] = [];
   const inside = (file: string, span: { start: number; end: number }) => {
