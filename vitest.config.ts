@@ -8,5 +8,7 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'editors/*/test/**/*.test.ts'],
     testTimeout: 30_000,
     pool: 'forks',
+    // The CLI tests spawn the bundled `mql`: build it once per run so it is never stale.
+    globalSetup: ['scripts/vitest-setup.mjs'],
   },
 });

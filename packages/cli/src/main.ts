@@ -4,6 +4,8 @@
 import { Command, CommanderError } from 'commander';
 import { runBuild } from './commands/build.js';
 import { runCheck } from './commands/check.js';
+import { registerEvalCommand } from './commands/eval.js';
+import { registerTestCommand } from './commands/test.js';
 import { UsageError } from './host.js';
 
 const program = new Command()
@@ -26,6 +28,9 @@ program
   .option('-o, --output <file>', 'where to write the artifact (default: standard output)')
   .option('--no-tests', 'leave the test blocks out of the artifact')
   .action((entry: string, options: { output?: string; tests?: boolean }) => finish(runBuild(entry, options)));
+
+registerEvalCommand(program, finish);
+registerTestCommand(program, finish);
 
 let exitCode = 0;
 function finish(code: number): void {

@@ -67,6 +67,7 @@ export class RowReader {
   fromRow(row: Record<string, string>): RowResult<'record'> {
     const record: Record<string, unknown> = {};
     const errors = this.convertCells(row, this.lead, record, new Set());
+    addRequiredObjects(this.model.lead.fields, record);
     return errors.length === 0 ? { ok: true, record } : { ok: false, errors };
   }
 
@@ -112,6 +113,20 @@ export class RowReader {
       else errors.push({ path: converted.path ?? header, message: converted.message });
     }
     return errors;
+  }
+}
+
+/**
+ * A table cannot spell an empty object: a required object field whose cells are all empty is
+ * present and empty (JSON `"company": {}`), not missing, so the same lead reads the same from CSV
+ * and JSON. Its own required fields are still checked at evaluation.
+ */
+function addRequiredObjects(fields: FieldNode[], into: Record<string, unknown>): void {
+  for (const node of fields) {
+    if (node.type.kind !== 'object') continue;
+    if (!node.optional) into[node.key] ??= {};
+    const value = into[node.key];
+    if (value !== undefined) addRequiredObjects(node.children, value as Record<string, unknown>);
   }
 }
 

@@ -1,13 +1,14 @@
 // The RulesEngine that load() returns: record checks, evaluation (lean or explained), batches and
 // CSV rows, over a program compiled once.
 
-import type { RulesArtifact } from '@mql/artifact';
+import type { RulesArtifact, TestCase } from '@mql/artifact';
 import type { EvalContext, NormRecord } from './context.js';
 import { RowReader, type RowResult } from './csv.js';
 import { parseIsoDate } from './dates.js';
 import type { Program } from './program.js';
 import { RecordReader } from './records.js';
 import type { Contribution, EvaluationResult, RecordError } from './result.js';
+import { TestRunner, type TestOutcome } from './tests.js';
 
 export interface EvaluateOptions {
   /** Evaluation time: a Date, epoch ms or an ISO-8601 string. Default: the current time. */
@@ -48,6 +49,13 @@ export interface RulesEngine {
   fromRow(row: Record<string, string>): RowResult<'record'>;
   /** One events-table row (`type`, `at`, attribute columns) → one event for a record's `events`. */
   eventFromRow(row: Record<string, string>): RowResult<'event'>;
+  /**
+   * Runs the artifact's test blocks (LANGUAGE.md §8), in order: each lead is evaluated, explained,
+   * at the test's `now`, and each expectation is checked with the actual values it looked at.
+   */
+  runTests(): TestOutcome[];
+  /** Runs one test case (the artifact's or another over the same program). */
+  runTest(test: TestCase): TestOutcome;
 }
 
 export class Engine implements RulesEngine {
@@ -58,6 +66,7 @@ export class Engine implements RulesEngine {
   readonly eventTypes: readonly string[];
   private readonly rows: RowReader;
   private readonly records: RecordReader;
+  private tests: TestRunner | undefined;
 
   constructor(
     readonly artifact: RulesArtifact,
@@ -101,9 +110,28 @@ export class Engine implements RulesEngine {
     return this.rows.eventFromRow(row);
   }
 
+  runTests(): TestOutcome[] {
+    return this.artifact.tests.map((test) => this.runTest(test));
+  }
+
+  runTest(test: TestCase): TestOutcome {
+    this.tests ??= new TestRunner({
+      program: this.program,
+      read: (record) => this.records.read(record),
+      evaluate: (record, now, memoSize) => {
+        const ctx = this.context(record, now, true, memoSize);
+        return { ctx, result: this.resultOf(ctx) };
+      },
+    });
+    return this.tests.run(test);
+  }
+
   private run(record: NormRecord, now: number, explain: boolean): EvaluationResult {
-    const { names, stages, memoSize } = this.program;
-    const ctx: EvalContext = {
+    return this.resultOf(this.context(record, now, explain, this.program.memoSize));
+  }
+
+  private context(record: NormRecord, now: number, explain: boolean, memoSize: number): EvalContext {
+    return {
       lead: record.lead,
       raw: record.raw,
       events: record.events,
@@ -112,6 +140,11 @@ export class Engine implements RulesEngine {
       explain,
       contributions: explain ? new Array<Contribution[]>(this.scoreNames.length) : [],
     };
+  }
+
+  private resultOf(ctx: EvalContext): EvaluationResult {
+    const { names, stages } = this.program;
+    const explain = ctx.explain;
     const scores: Record<string, number> = {};
     this.scoreNames.forEach((name, i) => (scores[name] = names.score[i]!(ctx)));
     const grades: Record<string, string> = {};

@@ -3,8 +3,11 @@
 
 export { load } from './load.js';
 export { ArtifactError } from './errors.js';
+/** The strict ISO-8601 reader used for record dates (a date-time without an offset is UTC), for tools that take a `now`. */
+export { parseIsoDate } from './dates.js';
 export type { RulesEngine, EvaluateOptions, Evaluation, Validation, BatchItem } from './engine.js';
 export type { RowResult } from './csv.js';
+export type { TestOutcome, ExpectationOutcome } from './tests.js';
 export {
   EvaluationResultSchema,
   StageResultSchema,

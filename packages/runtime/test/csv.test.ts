@@ -81,6 +81,25 @@ describe('fromRow', () => {
     });
   });
 
+  it('reads a required object whose cells are all empty as an empty object, like JSON `{}`', () => {
+    const withCompany = load(
+      artifact({
+        lead: [
+          field('email', T.email, { from: 'Email' }),
+          field('company', T.object(optional('industry', T.string), field('hq', T.object(optional('city', T.string))))),
+          optional('billing', T.object(field('address', T.object(optional('zip', T.string))), optional('vat', T.string))),
+        ],
+      }),
+    );
+    const converted = withCompany.fromRow({ Email: 'a@b.c', 'company.industry': '', 'billing.vat': '' });
+    expect(converted).toEqual({ ok: true, record: { Email: 'a@b.c', company: { hq: {} } } });
+    expect(converted.ok && withCompany.validate(converted.record)).toEqual({ ok: true });
+    expect(withCompany.fromRow({ Email: 'a@b.c', 'billing.vat': 'DE1' })).toEqual({
+      ok: true,
+      record: { Email: 'a@b.c', company: { hq: {} }, billing: { vat: 'DE1', address: {} } },
+    });
+  });
+
   it('leaves required-field checks to evaluation', () => {
     const converted = engine.fromRow({ employees: '3' });
     expect(converted).toEqual({ ok: true, record: { employees: 3 } });

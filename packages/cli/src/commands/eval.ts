@@ -1,0 +1,187 @@
+// `mql eval RULES (--lead FILE | --data FILE) [--events FILE --key COLUMN] [--now ISO]
+//           [--format table|json|jsonl|csv] [--explain] [--lean] [--only ID] [--fail-on-invalid]`
+//
+// Evaluates leads with a program (.mql entry, compiled here) or a compiled artifact (.json).
+// - Records stream through engine.evaluateMany with one `now` for the whole batch (default: the
+//   current time). Results go to stdout and nothing else does, except for the human formats
+//   (table, --explain), whose summary follows them on stdout; the machine formats' summary goes to
+//   stderr.
+// - Invalid records (a wrong value, a line that is not JSON, an unreadable CSV row) never stop the
+//   batch: they are listed at the end with their line (JSONL/CSV) or index (JSON array).
+// - Exit 0 when the batch ran; 1 when the rules have errors, when every record was invalid, when
+//   --only matched nothing, or with --fail-on-invalid when any record was invalid; 2 on usage errors
+//   (missing file, unknown format, unusable artifact, bad --now).
+// - Default format: `table` when stdout is a terminal, else `jsonl`. json/jsonl results are
+//   explained (contributions, clause values) unless --lean; table and csv need only the lean result.
+// - --explain prints the readable account of each lead (explain.ts). With --data it explains every
+//   lead, so it is usually combined with --only ID.
+
+import { Option, type Command } from 'commander';
+import type { FieldSpec } from '@mql/artifact';
+import { parseIsoDate } from '@mql/runtime';
+import { leadSource, positionText, singleLead, type LeadInput, type LeadSource } from '../data.js';
+import { UsageError } from '../host.js';
+import {
+  OUTPUT_FORMATS,
+  Stdout,
+  resultWriter,
+  startProgress,
+  summaryText,
+  type BatchSummary,
+  type InvalidLead,
+  type OutputFormat,
+} from '../output.js';
+import { colors } from '../report.js';
+import { RulesHaveErrors, loadRules, type Rules } from '../rules.js';
+
+export interface EvalOptions {
+  lead?: string;
+  data?: string;
+  events?: string;
+  key?: string;
+  idKey: string;
+  only?: string;
+  now?: string;
+  format?: OutputFormat;
+  explain?: boolean;
+  lean?: boolean;
+  failOnInvalid?: boolean;
+}
+
+export function registerEvalCommand(program: Command, finish: (code: number) => void): void {
+  program
+    .command('eval')
+    .description('Evaluate leads with a program (.mql entry) or a compiled artifact (.json); results on stdout.')
+    .argument('<rules>', 'the entry .mql file, or a rules artifact from `mql build`')
+    .option('--lead <file>', 'one lead: a JSON object')
+    .option('--data <file>', 'many leads: a JSON array (.json), JSON lines (.jsonl, .ndjson) or CSV (.csv)')
+    .option('--events <file>', 'with a leads CSV: an events CSV (type, at, attributes, and a lead key column)')
+    .option('--key <column>', 'the events CSV column holding the lead id (with --events)')
+    .option('--id-key <name>', "the lead records' id key or CSV column, shown in results and joined with --key", 'id')
+    .option('--only <id>', 'evaluate only the lead with this id')
+    .option('--now <iso>', 'evaluation time for the whole batch, ISO-8601 (default: now)')
+    .addOption(new Option('--format <format>', 'output format (default: table on a terminal, else jsonl)').choices(OUTPUT_FORMATS))
+    .option('--explain', 'print a readable explanation of each lead (stages, requirements, values, score rules)')
+    .option('--lean', 'json/jsonl: results without explanations (faster, smaller)')
+    .option('--fail-on-invalid', 'exit 1 when any record is invalid')
+    .action(async (rules: string, options: EvalOptions) => finish(await runEval(rules, options)));
+}
+
+export async function runEval(rulesFile: string, options: EvalOptions): Promise<number> {
+  const format = checkOptions(options);
+  const now = evaluationTime(options.now);
+  let rules: Rules;
+  try {
+    rules = loadRules(rulesFile);
+  } catch (error) {
+    if (error instanceof RulesHaveErrors) return 1;
+    throw error;
+  }
+  const { engine } = rules;
+  const source = options.lead
+    ? singleLead(options.lead, { idKey: options.idKey })
+    : await leadSource(options.data!, engine, { idKey: options.idKey, ...(options.events ? { events: { file: options.events, key: options.key! } } : {}) });
+
+  const out = new Stdout();
+  const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where });
+  const summary: BatchSummary = { now, records: 0, stages: new Map([...engine.stageNames, 'none'].map((s) => [s, 0])), invalid: [], notes: [] };
+  const progress = startProgress(source.progress);
+  const labelOf = leadLabeller(engine.artifact.lead.fields);
+
+  // evaluateMany pulls the next record only after its result was taken, so the record being
+  // evaluated is always the one item in `pending`.
+  const pending: LeadInput[] = [];
+  const records = async function* () {
+    for await (const item of selected(source, options.only)) {
+      summary.records++;
+      if (item.ok) {
+        pending.push(item);
+        yield item.record;
+      } else summary.invalid.push(invalidLead(item, item.errors));
+    }
+  };
+  const explain = format === 'explain' || ((format === 'json' || format === 'jsonl') && !options.lean);
+  try {
+    for await (const { evaluation } of engine.evaluateMany(records(), { now, explain })) {
+      const item = pending.shift()!;
+      if (evaluation.ok) {
+        const stage = evaluation.result.stage ?? 'none';
+        summary.stages.set(stage, summary.stages.get(stage)! + 1);
+        await writer.add({ position: item.position, ...(item.id !== undefined ? { id: item.id } : {}), label: labelOf(item), result: evaluation.result });
+      } else summary.invalid.push(invalidLead(item, evaluation.errors));
+      progress.update(summary.records);
+    }
+    await writer.finish();
+    await out.flush();
+  } finally {
+    // Also when the input turns out unusable half-way (a CSV without the id column to join on).
+    progress.stop();
+  }
+
+  checkCounts(summary);
+  summary.notes.push(...source.notes());
+  const human = format === 'table' || format === 'explain';
+  // Human formats end with their summary; after a table, a blank line sets it apart.
+  if (format === 'table') process.stdout.write('\n');
+  (human ? process.stdout : process.stderr).write(summaryText(summary));
+  return exitCode(summary, options);
+}
+
+function checkOptions(options: EvalOptions): OutputFormat | 'explain' {
+  if ((options.lead === undefined) === (options.data === undefined)) throw new UsageError('give the leads with either --lead FILE or --data FILE');
+  if (options.events !== undefined && options.data === undefined) throw new UsageError('--events needs --data with a leads CSV');
+  if ((options.events === undefined) !== (options.key === undefined)) {
+    throw new UsageError('--events and --key go together: --events FILE --key COLUMN (the column with the lead id)');
+  }
+  if (options.explain && options.lean) throw new UsageError('--explain needs the explained result; leave out --lean');
+  if (options.explain && options.format !== undefined && options.format !== 'table') {
+    throw new UsageError(`--explain prints a readable account; --format ${options.format} results are already explained (without --lean)`);
+  }
+  if (options.explain) return 'explain';
+  return options.format ?? (process.stdout.isTTY ? 'table' : 'jsonl');
+}
+
+function evaluationTime(text: string | undefined): number {
+  if (text === undefined) return Date.now();
+  const ms = parseIsoDate(text);
+  if (ms === undefined) throw new UsageError(`--now: "${text}" is not an ISO-8601 date or date-time (e.g. 2026-11-01 or 2026-11-01T09:30:00Z)`);
+  return ms;
+}
+
+async function* selected(source: LeadSource, only: string | undefined): AsyncGenerator<LeadInput> {
+  for await (const item of source.items) if (only === undefined || item.id === only) yield item;
+}
+
+function invalidLead(item: LeadInput, errors: InvalidLead['errors']): InvalidLead {
+  return { position: item.position, ...(item.id !== undefined ? { id: item.id } : {}), errors };
+}
+
+/** The id, else the lead's first email field, else where the record is. */
+function leadLabeller(fields: FieldSpec[]): (item: LeadInput) => string {
+  const email = fields.find((f) => f.type.kind === 'email');
+  const emailKey = email ? (email.from ?? email.name) : undefined;
+  return (item) => {
+    if (item.id !== undefined) return item.id;
+    const record = item.ok ? (item.record as Record<string, unknown>) : undefined;
+    const value = emailKey !== undefined ? record?.[emailKey] : undefined;
+    return typeof value === 'string' ? value : positionText(item.position);
+  };
+}
+
+/** Every record read is either a result or an invalid record; anything else is a bug here. */
+function checkCounts(summary: BatchSummary): void {
+  const results = [...summary.stages.values()].reduce((a, b) => a + b, 0);
+  if (results + summary.invalid.length !== summary.records) {
+    throw new Error(`lost records: ${summary.records} read, ${results} results, ${summary.invalid.length} invalid`);
+  }
+}
+
+function exitCode(summary: BatchSummary, options: EvalOptions): number {
+  if (options.only !== undefined && summary.records === 0) {
+    process.stderr.write(`${colors.red(`No lead with ${options.idKey} "${options.only}"`)}\n`);
+    return 1;
+  }
+  const invalid = summary.invalid.length;
+  if (invalid > 0 && (invalid === summary.records || options.failOnInvalid)) return 1;
+  return 0;
+}
