@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { runBuild } from './commands/build.js';
 import { runCheck } from './commands/check.js';
 import { registerEvalCommand } from './commands/eval.js';
+import { registerFmtCommand } from './commands/fmt.js';
 import { registerTestCommand } from './commands/test.js';
 import { UsageError } from './host.js';
 
@@ -31,6 +32,7 @@ program
 
 registerEvalCommand(program, finish);
 registerTestCommand(program, finish);
+registerFmtCommand(program, finish);
 
 let exitCode = 0;
 function finish(code: number): void {

@@ -76,6 +76,15 @@ export const DIAGNOSTIC_CODES = {
   MQL2025: { severity: 'error', template: '{message}' },
   MQL2026: { severity: 'error', template: 'range lower bound {min} is greater than upper bound {max}' },
   MQL2027: { severity: 'error', template: 'expression nested deeper than {limit} levels: split it into named segments or scores' },
+
+  // 3xxx: lints (lint.ts); warnings by default, severities configurable in mql.config.json
+  MQL3001: { severity: 'warning', template: '{kind} `{name}` is never used' },
+  MQL3002: { severity: 'warning', template: 'grade band `{label}` can never be chosen: {reason}' },
+  MQL3003: { severity: 'warning', template: '`{text}` can never hold: {reason}' },
+  MQL3004: { severity: 'warning', template: '`{text}` always holds{when}: {reason}' },
+  MQL3005: { severity: 'warning', template: 'stage `{name}` has no `require`: every lead{reaching} qualifies unless a `reject` holds' },
+  MQL3006: { severity: 'warning', template: '`{text}` has no `max` and score `{score}` has no `range`: the score can {direction} without bound' },
+  MQL3007: { severity: 'warning', template: 'no lead can reach `{text}`: {reason}' },
 } as const satisfies Record<string, { severity: Severity; template: string }>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES | `MQL3${string}`;

@@ -14,4 +14,8 @@ export * from './compile.js';
 export * from './render.js';
 export * from './walk.js';
 export * from './parse.js';
+export * from './format.js';
+export * from './config.js';
+export * from './lint.js';
+export { scoreBounds, type ScoreBounds } from './lint-bounds.js';
 export { KEYWORDS, allTokens, keywordTokens, mqlLexer, tokenize, tokenVocabulary, type Keyword, type TokenizeResult } from './lexer.js';

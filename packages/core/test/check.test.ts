@@ -31,7 +31,7 @@ describe('checker baselines', () => {
 describe('every diagnostic code is exercised by a baseline', () => {
   it('syntax and check baselines together name every code of the table', async () => {
     const { readFileSync } = await import('node:fs');
-    const baselineText = ['syntax', 'check', 'check/imports']
+    const baselineText = ['syntax', 'check', 'check/imports', 'lint']
       .flatMap((dir) =>
         readdirSync(path.join(fixturesDir, dir))
           .filter((f) => f.endsWith('.baseline.txt'))

@@ -1,0 +1,76 @@
+// The project file `mql.config.json`: per-lint severities, validated with zod. Core only defines
+// and validates the shape; finding and reading the file is the host's job (the CLI, the server).
+//
+//   { "lints": { "MQL3001": "off", "unreachable-threshold": "error" } }
+//
+// A lint is named by its code or by its readable name; unknown keys, codes and severities are errors.
+
+import { z } from 'zod';
+
+/** Every lint: code → readable name (used in `mql.config.json` and in `// mql-ignore`). */
+export const LINT_NAMES = {
+  MQL3001: 'unused',
+  MQL3002: 'unreachable-grade-band',
+  MQL3003: 'never-holds',
+  MQL3004: 'always-holds',
+  MQL3005: 'stage-without-require',
+  MQL3006: 'unbounded-score',
+  MQL3007: 'unreachable-threshold',
+} as const;
+
+export type LintCode = keyof typeof LINT_NAMES;
+export type LintName = (typeof LINT_NAMES)[LintCode];
+export type LintSetting = 'off' | 'info' | 'warning' | 'error';
+
+export const LINT_CODES = Object.keys(LINT_NAMES) as LintCode[];
+
+/** The code of a lint named by code or readable name, or undefined. */
+export function lintCodeOf(key: string): LintCode | undefined {
+  if (key in LINT_NAMES) return key as LintCode;
+  return LINT_CODES.find((code) => LINT_NAMES[code] === key);
+}
+
+const lintKeys = [...LINT_CODES, ...LINT_CODES.map((code) => LINT_NAMES[code])] as [string, ...string[]];
+
+const LintSettingSchema = z.enum(['off', 'info', 'warning', 'error'], {
+  error: 'must be "off", "info", "warning" or "error"',
+});
+
+export const MqlConfigSchema = z
+  .object({
+    /** Lets editors validate the file against a JSON Schema; ignored otherwise. */
+    $schema: z.string().optional(),
+    lints: z
+      .partialRecord(z.enum(lintKeys), LintSettingSchema)
+      .optional(),
+  })
+  .strict();
+
+export type MqlConfig = z.infer<typeof MqlConfigSchema>;
+
+export type ConfigResult = { ok: true; config: MqlConfig } | { ok: false; errors: { path: string; message: string }[] };
+
+/** Validates parsed JSON as a config; each problem names its path, e.g. `lints.MQL3999`. */
+export function parseConfig(json: unknown): ConfigResult {
+  const result = MqlConfigSchema.safeParse(json);
+  if (result.success) return { ok: true, config: result.data };
+  const errors = result.error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code !== 'unrecognized_keys') return [{ path: path.join('.') || '(top level)', message: issue.message }];
+    const inLints = path.length === 1 && path[0] === 'lints';
+    return issue.keys.map((key) => ({
+      path: [...path, key].join('.'),
+      message: inLints ? `unknown lint: use a code (${LINT_CODES.join(', ')}) or a name (${LINT_CODES.map((c) => LINT_NAMES[c]).join(', ')})` : 'unknown key: the file may only hold "lints"',
+    }));
+  });
+  return { ok: false, errors };
+}
+
+/** The configured setting of each lint code (a code wins over its readable name when both are given). */
+export function lintSettings(config: MqlConfig | undefined): Map<LintCode, LintSetting> {
+  const settings = new Map<LintCode, LintSetting>();
+  const entries = Object.entries(config?.lints ?? {}) as [string, LintSetting][];
+  for (const [key, setting] of entries) if (!(key in LINT_NAMES)) settings.set(lintCodeOf(key)!, setting);
+  for (const [key, setting] of entries) if (key in LINT_NAMES) settings.set(key as LintCode, setting);
+  return settings;
+}

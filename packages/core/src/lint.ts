@@ -1,0 +1,172 @@
+// Lints: warnings about programs that are valid but probably not what the author meant (3xxx
+// codes, documented in grammar/README.md "Lints"). Errors stay errors; lints only run where the
+// checker found none, so they never pile onto a broken declaration:
+//   - unused lists, segments, scores and grades (MQL3001) only when the whole program is error-free,
+//     because a declaration with an error may hide the only reference;
+//   - every other lint per declaration, skipping declarations that contain an error.
+// A `// mql-ignore CODE` comment silences a lint on its line or on the next line of code below it;
+// `mql.config.json` (config.ts) turns lints off or changes their severity.
+
+import type { Declaration, ScoreDecl, Span, StageDecl } from './ast.js';
+import type { Analysis } from './checker.js';
+import { lintCodeOf, lintSettings, type LintCode, type MqlConfig } from './config.js';
+import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { BoundsCalculator } from './lint-bounds.js';
+import { ConditionLinter } from './lint-conditions.js';
+import type { ProgramFile } from './program.js';
+import { declKey } from './symbols.js';
+
+/** Messages quote source text; longer snippets are cut. */
+const QUOTE_LIMIT = 60;
+
+/** The lints of an analysed program, with `// mql-ignore` comments and the config applied; sorted. */
+export function lintProgram(analysis: Analysis, config?: MqlConfig): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  if (!hasErrors(analysis.diagnostics)) found.push(...unusedDeclarations(analysis));
+  const bounds = new BoundsCalculator(analysis);
+  for (const file of analysis.files) {
+    const errorSpans = analysis.diagnostics.filter((d) => d.severity === 'error' && d.file === file.path).map((d) => d.span);
+    for (const decl of file.ast.decls) {
+      if (!isPrimary(analysis, decl) || errorSpans.some((span) => overlaps(span, decl.span))) continue;
+      lintDeclaration(analysis, file, decl, bounds, found);
+    }
+  }
+  return sortDiagnostics(applySettings(withoutIgnored(found, analysis.files), config));
+}
+
+function isPrimary(analysis: Analysis, decl: Declaration): boolean {
+  if (!('name' in decl) || !decl.name) return decl.kind === 'Test' || decl.kind === 'Lead' || decl.kind === 'Import';
+  return analysis.declarations.get(decl.name.name)?.decl === decl;
+}
+
+function overlaps(a: Span, b: Span): boolean {
+  return (a.start < b.end && b.start < a.end) || (a.start === a.end && a.start >= b.start && a.start <= b.end);
+}
+
+function lintDeclaration(analysis: Analysis, file: ProgramFile, decl: Declaration, bounds: BoundsCalculator, out: Diagnostic[]): void {
+  const text = (span: Span) => quote(file.text, span);
+  const conditions = new ConditionLinter(analysis, file.path, text, out, bounds);
+  switch (decl.kind) {
+    case 'Segment':
+      if (decl.expr) conditions.condition(decl.expr, 'other');
+      return;
+    case 'Score':
+      lintScore(decl, file, conditions, out);
+      return;
+    case 'Grade':
+      for (const band of decl.bands) if (band.condition) conditions.condition(band.condition, 'band');
+      conditions.grade(decl);
+      return;
+    case 'Stage':
+      for (const clause of decl.clauses) if (clause.condition) conditions.condition(clause.condition, 'other');
+      lintStageRequirements(decl, file, out);
+      return;
+    default:
+      return;
+  }
+}
+
+function lintScore(decl: ScoreDecl, file: ProgramFile, conditions: ConditionLinter, out: Diagnostic[]): void {
+  const body = decl.body;
+  if (!body) return;
+  if (body.kind === 'Formula') {
+    if (body.expr) conditions.condition(body.expr, 'other');
+    return;
+  }
+  for (const rule of body.rules) {
+    if (rule.kind === 'WhenRule' && rule.condition) conditions.condition(rule.condition, 'other');
+    if (rule.kind === 'PerRule' && rule.query?.where) conditions.condition(rule.query.where, 'other');
+    // A score without `range` and a `per` rule without `max` grows with every event (MQL3006).
+    if (rule.kind === 'PerRule' && !rule.max && !body.range && (rule.points?.value ?? 0) !== 0) {
+      const direction = (rule.points?.value ?? 0) > 0 ? 'grow' : 'fall';
+      const args = { text: quote(file.text, rule.span), score: decl.name!.name, direction };
+      out.push(makeDiagnostic({ code: 'MQL3006', file: file.path, span: rule.span, args }));
+    }
+  }
+}
+
+function lintStageRequirements(decl: StageDecl, file: ProgramFile, out: Diagnostic[]): void {
+  if (decl.clauses.some((c) => c.kind === 'require')) return;
+  const reaching = decl.after ? ` that qualifies for \`${decl.after.name}\`` : '';
+  out.push(makeDiagnostic({ code: 'MQL3005', file: file.path, span: decl.name!.span, args: { name: decl.name!.name, reaching } }));
+}
+
+/** MQL3001: a list, segment, score or grade that no expression, stage, grade or test refers to. */
+function unusedDeclarations(analysis: Analysis): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const info of analysis.declarations.values()) {
+    if (info.kind !== 'list' && info.kind !== 'segment' && info.kind !== 'score' && info.kind !== 'grade') continue;
+    const key = declKey(info.name);
+    const own = info.decl.span;
+    const used = analysis.index.references.some(
+      (ref) => ref.key === key && !(ref.file === info.file && ref.span.start >= own.start && ref.span.end <= own.end),
+    );
+    if (!used) out.push(makeDiagnostic({ code: 'MQL3001', file: info.file, span: info.nameSpan, args: { kind: info.kind, name: info.name } }));
+  }
+  return out;
+}
+
+/** Source text of a span with white space folded, cut to a readable length. */
+function quote(text: string, span: Span): string {
+  const folded = text.slice(span.start, span.end).replace(/\s+/g, ' ').trim();
+  return folded.length > QUOTE_LIMIT ? `${folded.slice(0, QUOTE_LIMIT - 1)}…` : folded;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Silencing and severities
+
+const IGNORE_DIRECTIVE = 'mql-ignore';
+const ALL = '*';
+
+/**
+ * Lines silenced by `// mql-ignore [CODE|name ...]` comments: a comment after code silences its
+ * own line; a comment on a line of its own silences the next line that is not a comment.
+ */
+export function ignoredLines(file: ProgramFile): Map<number, Set<string>> {
+  const silenced = new Map<number, Set<string>>();
+  const commentLines = new Set(file.comments.filter((c) => onlyWhitespaceBefore(file, c.span.start)).map((c) => file.lines.position(c.span.start).line));
+  for (const comment of file.comments) {
+    if (comment.kind !== 'line') continue;
+    const body = comment.text.trim();
+    if (body !== IGNORE_DIRECTIVE && !body.startsWith(`${IGNORE_DIRECTIVE} `)) continue;
+    const words = body.slice(IGNORE_DIRECTIVE.length).split(/[\s,]+/).filter((w) => w !== '');
+    const codes = words.length === 0 ? [ALL] : words.flatMap((w) => lintCodeOf(w) ?? []);
+    let line = file.lines.position(comment.span.start).line;
+    if (onlyWhitespaceBefore(file, comment.span.start)) {
+      line++;
+      while (commentLines.has(line)) line++;
+    }
+    const set = silenced.get(line) ?? new Set<string>();
+    for (const code of codes) set.add(code);
+    silenced.set(line, set);
+  }
+  return silenced;
+}
+
+function onlyWhitespaceBefore(file: ProgramFile, offset: number): boolean {
+  const { line } = file.lines.position(offset);
+  return file.text.slice(file.lines.offset(line, 0), offset).trim() === '';
+}
+
+function withoutIgnored(diagnostics: readonly Diagnostic[], files: readonly ProgramFile[]): Diagnostic[] {
+  const byFile = new Map(files.map((f) => [f.path, f]));
+  const cache = new Map<string, Map<number, Set<string>>>();
+  return diagnostics.filter((d) => {
+    const file = byFile.get(d.file);
+    if (!file) return true;
+    let lines = cache.get(d.file);
+    if (!lines) cache.set(d.file, (lines = ignoredLines(file)));
+    const codes = lines.get(file.lines.position(d.span.start).line);
+    return !(codes && (codes.has(ALL) || codes.has(d.code)));
+  });
+}
+
+function applySettings(diagnostics: readonly Diagnostic[], config: MqlConfig | undefined): Diagnostic[] {
+  const settings = lintSettings(config);
+  return diagnostics.flatMap((d) => {
+    const setting = settings.get(d.code as LintCode);
+    if (setting === 'off') return [];
+    return setting ? [{ ...d, severity: setting }] : [d];
+  });
+}
+
