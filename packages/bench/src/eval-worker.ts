@@ -1,0 +1,95 @@
+// One engine in its own process (spawned by throughput.ts): load the rules (timed), check the
+// engine's outcome on every lead against the hand-written function (any difference fails the run
+// before anything is timed), then time whole passes over the leads. Prints one JSON line.
+//
+//   node dist/eval-worker.js ENGINE_ID LEADS_JSONL PASSES
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Evaluator } from './engines/engine.js';
+import { engineById } from './engines/index.js';
+import { scoreLead } from './engines/hand-written.js';
+import { prepareFacts } from './facts.js';
+import { NOW, sameOutcome, type Outcome, type RawLead } from './lead.js';
+import { readLeads } from './leads.js';
+
+export interface WorkerReport {
+  engine: string;
+  loadMs: number;
+  phases?: Record<string, number>;
+  /** Leads per second of each timed pass. */
+  passes: number[];
+  leads: number;
+  events: number;
+  /** Leads per stage (`none` for no stage), from the check pass. */
+  stages: Record<string, number>;
+}
+
+/** The bundle lives in dist/; rules/ is beside it. */
+const RULES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'rules');
+
+/** Not an engine: the fact preparation that the general-purpose engines' timings include. */
+const FACTS_ONLY = 'facts';
+
+async function main([id, file, passesArg]: string[]): Promise<void> {
+  if (id === undefined || file === undefined) throw new Error('usage: eval-worker ENGINE_ID LEADS_JSONL [PASSES]');
+  const leads = readLeads(file);
+  const passes = Number(passesArg ?? 3);
+  const report: WorkerReport = { engine: id, loadMs: 0, passes: [], leads: leads.length, events: 0, stages: {} };
+  for (const lead of leads) report.events += lead.events?.length ?? 0;
+
+  let evaluator: Evaluator;
+  if (id === FACTS_ONLY) {
+    evaluator = { kind: 'sync', run: (lead) => (prepareFacts(lead, NOW), NO_OUTCOME) };
+  } else {
+    const started = performance.now();
+    const loaded = await engineById(id).load(RULES_DIR);
+    report.loadMs = performance.now() - started;
+    if (loaded.phases) report.phases = loaded.phases;
+    evaluator = loaded.evaluator;
+    report.stages = await check(evaluator, leads);
+  }
+  for (let pass = 0; pass < passes; pass++) report.passes.push(await timePass(evaluator, leads));
+  process.stdout.write(JSON.stringify(report) + '\n');
+}
+
+const NO_OUTCOME: Outcome = { stage: null, fit: 0, engagement: 0 };
+
+/** Every lead's outcome must equal the hand-written function's. Also warms the engine up. */
+async function check(evaluator: Evaluator, leads: RawLead[]): Promise<Record<string, number>> {
+  const stages: Record<string, number> = {};
+  const mismatches: string[] = [];
+  for (const lead of leads) {
+    const expected = scoreLead(lead, NOW);
+    const actual = evaluator.kind === 'sync' ? evaluator.run(lead) : await evaluator.run(lead);
+    if (!sameOutcome(actual, expected)) {
+      mismatches.push(`${lead.id}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+    }
+    const stage = expected.stage ?? 'none';
+    stages[stage] = (stages[stage] ?? 0) + 1;
+  }
+  if (mismatches.length > 0) {
+    const shown = mismatches.slice(0, 10).join('\n  ');
+    throw new Error(`outcomes differ from the hand-written function on ${mismatches.length} of ${leads.length} leads:\n  ${shown}`);
+  }
+  return stages;
+}
+
+/** Leads per second over one pass. Sync engines run in a plain loop (no await per lead). */
+async function timePass(evaluator: Evaluator, leads: RawLead[]): Promise<number> {
+  let sink = 0; // keeps the results observable so no work is optimised away
+  const started = performance.now();
+  if (evaluator.kind === 'sync') {
+    for (const lead of leads) sink += evaluator.run(lead).fit;
+  } else {
+    for (const lead of leads) sink += (await evaluator.run(lead)).fit;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (Number.isNaN(sink)) throw new Error('unreachable: a score was NaN');
+  return leads.length / seconds;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
