@@ -31,6 +31,9 @@ for (const target of targets) {
     conditions: ['source'],
     packages: target.bundleDeps ? undefined : 'external',
     banner: target.bundleDeps ? { js: requireShim } : undefined,
+    // Executables are minified: V8 compiles the whole bundle at every start, and half the bytes
+    // halve that (a small `mql build` went from 0.45 s to 0.26 s). Source maps keep them debuggable.
+    minify: target.bundleDeps,
     sourcemap: true,
     logLevel: 'warning',
   });

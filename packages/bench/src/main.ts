@@ -5,11 +5,12 @@
 // Suites:
 //   throughput  evaluation throughput of the shared rule set, this runtime against other engines
 //   compiler    check + build of generated 1k / 10k / 50k-line programs
-//   batch       `mql eval` streaming 1,000,000 generated leads (not written yet: see BATCH below)
+//   batch       `mql eval` streaming 1,000,000 generated leads (JSONL) through the built CLI
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runBatch } from './batch.js';
 import { runCompilerScaling } from './compiler.js';
 import { ensureLeads } from './leads.js';
 import { describeMachine } from './machine.js';
@@ -27,6 +28,7 @@ function options() {
     options: {
       suite: { type: 'string', default: SUITES.join(',') },
       leads: { type: 'string', default: '20000' },
+      'batch-leads': { type: 'string', default: '1000000' },
       'events-per-lead': { type: 'string', default: '20' },
       runs: { type: 'string', default: '5' },
       passes: { type: 'string', default: '3' },
@@ -45,6 +47,7 @@ function options() {
     help: values.help,
     suites: new Set(suites as Suite[]),
     leads: positive('leads', values.leads),
+    batchLeads: positive('batch-leads', values['batch-leads']),
     eventsPerLead: positive('events-per-lead', values['events-per-lead']),
     runs: positive('runs', values.runs),
     passes: positive('passes', values.passes),
@@ -52,7 +55,7 @@ function options() {
   };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const opts = options();
   if (opts.help) {
     log(readUsage());
@@ -75,11 +78,8 @@ function main(): void {
   }
   if (opts.suites.has('batch')) {
     log('');
-    log('== Batch: `mql eval` on 1,000,000 generated leads');
-    // BATCH: the slot for the streaming benchmark (issue #6): generate 1M leads with
-    // examples/generate-data.mjs, run `mql eval` on them in a child process, report wall time,
-    // peak RSS and leads/s. It needs the `mql eval` command, which does not exist yet.
-    log('  not measured yet: needs the `mql eval` command');
+    log(`== Batch: mql eval on ${opts.batchLeads.toLocaleString('en-US')} generated leads`);
+    await runBatch({ repoRoot: REPO_ROOT, dataDir: path.join(DIST, 'data'), leads: opts.batchLeads, eventsPerLead: opts.eventsPerLead, log });
   }
 }
 
@@ -87,6 +87,7 @@ function readUsage(): string {
   return `usage: npm run bench [-- options]
   --suite LIST          throughput, compiler, batch (default: all)
   --leads N             leads for the throughput suite (default 20000)
+  --batch-leads N       leads for the batch suite (default 1000000)
   --events-per-lead N   average events per lead (default 20)
   --runs N              processes per engine / program size (default 5; compiler at most 3)
   --passes N            timed passes per throughput process (default 3)
@@ -94,7 +95,7 @@ function readUsage(): string {
 }
 
 try {
-  main();
+  await main();
 } catch (error) {
   process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

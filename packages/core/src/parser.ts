@@ -98,12 +98,16 @@ export const syntaxErrorMessages: IParserErrorMessageProvider = {
 const COMPARISON_OPERATORS: TokenType[] = [T.EqEq, T.NotEq, T.LtEq, T.GtEq, T.Lt, T.Gt];
 
 export class MqlParser extends CstParser {
-  constructor() {
+  constructor(validateGrammar = false) {
     super(T.allTokens, {
       recoveryEnabled: true,
       maxLookahead: 3,
       nodeLocationTracking: 'onlyOffset',
       errorMessageProvider: syntaxErrorMessages,
+      // Chevrotain's grammar validations (ambiguities, left recursion) cost about a third of the
+      // parser's construction, which every `mql` run and editor start pays. They depend only on
+      // the grammar, so a unit test runs them once (parse.test.ts) instead of every start.
+      skipValidations: !validateGrammar,
     });
     this.performSelfAnalysis();
   }

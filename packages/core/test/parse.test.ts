@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Declaration, Expr, FileNode } from '../src/ast.js';
 import { KEYWORDS, tokenize } from '../src/lexer.js';
 import { parseFile } from '../src/parse.js';
+import { MqlParser } from '../src/parser.js';
 import { compareBaseline, renderDiagnosticsBaseline } from './baseline.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -42,6 +43,13 @@ function expr(source: string): unknown {
 const path1 = (...names: string[]) => ({ kind: 'Path', segments: names.map((name) => ({ name })) });
 const num = (value: number) => ({ kind: 'Number', value });
 const str = (value: string) => ({ kind: 'String', value });
+
+describe('the grammar', () => {
+  it("passes Chevrotain's grammar validations (skipped at run time to start faster)", () => {
+    // With validations on, Chevrotain throws on ambiguous alternatives, left recursion and the like.
+    expect(() => new MqlParser(true)).not.toThrow();
+  });
+});
 
 describe('example programs', () => {
   for (const name of readdirSync(examplesDir).filter((f) => f.endsWith('.mql'))) {

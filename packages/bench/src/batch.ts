@@ -1,0 +1,90 @@
+// The batch benchmark: `mql eval` streaming a large JSONL file of generated leads, run as a user
+// runs it (the built CLI in its own process, results written to /dev/null). It reports wall time,
+// leads/s, and the process's resident memory sampled over the run from /proc, so a flat line shows
+// that the input is streamed rather than loaded whole.
+
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ensureLeads } from './leads.js';
+import { table, thousands } from './table.js';
+
+export interface BatchOptions {
+  repoRoot: string;
+  dataDir: string;
+  leads: number;
+  eventsPerLead: number;
+  log: (line?: string) => void;
+}
+
+interface Sample {
+  seconds: number;
+  rssMiB: number;
+}
+
+interface BatchRun {
+  wallSeconds: number;
+  peakMiB: number;
+  samples: Sample[];
+  summary: string;
+}
+
+const NOW = '2026-11-01T00:00:00Z';
+
+export async function runBatch(options: BatchOptions): Promise<void> {
+  const { repoRoot, log } = options;
+  const started = Date.now();
+  const file = ensureLeads(repoRoot, options.dataDir, { leads: options.leads, eventsPerLead: options.eventsPerLead, seed: 42 });
+  const generated = Date.now() - started;
+  log(`  input: ${path.relative(repoRoot, file)} (${(statSync(file).size / 2 ** 30).toFixed(2)} GiB, ${options.leads.toLocaleString('en-US')} leads; generated in ${(generated / 1000).toFixed(0)} s or reused)`);
+  const cli = path.join(repoRoot, 'packages/cli/bin/mql.js');
+  const rules = path.join(repoRoot, 'examples/b2b-funnel/funnel.mql');
+  for (const mode of ['--lean', '--explain-all'] as const) {
+    const args = [cli, 'eval', rules, '--data', file, '--now', NOW, '--format', 'jsonl', ...(mode === '--lean' ? ['--lean'] : [])];
+    const run = await measure(args);
+    const rate = options.leads / run.wallSeconds;
+    log('');
+    log(`  mql eval ${mode === '--lean' ? '--lean' : '(explained results)'} --format jsonl > /dev/null`);
+    log(
+      table(
+        ['wall time', 'leads/s', 'peak RSS', 'RSS at 25% / 50% / 75% / 100% of the run'],
+        [[`${run.wallSeconds.toFixed(1)} s`, thousands(rate), `${run.peakMiB.toFixed(0)} MiB`, rssProfile(run.samples)]],
+        new Set([0, 1, 2]),
+      ),
+    );
+    log(`  summary printed by mql: ${run.summary}`);
+  }
+}
+
+/** Runs the command with stdout to /dev/null, sampling its RSS every 250 ms from /proc. */
+function measure(args: string[]): Promise<BatchRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const samples: Sample[] = [];
+    let peakKiB = 0;
+    const statusFile = `/proc/${child.pid}/status`;
+    const timer = setInterval(() => {
+      if (!existsSync(statusFile)) return;
+      const status = readFileSync(statusFile, 'utf8');
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      peakKiB = Math.max(peakKiB, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      samples.push({ seconds: (performance.now() - started) / 1000, rssMiB: rss / 1024 });
+    }, 250);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      if (code !== 0) return reject(new Error(`mql eval exited with ${code}:\n${stderr}`));
+      const summary = stderr.split('\n').find((line) => line.startsWith('Evaluated')) ?? '(no summary line)';
+      resolve({ wallSeconds: (performance.now() - started) / 1000, peakMiB: peakKiB / 1024, samples, summary });
+    });
+  });
+}
+
+function rssProfile(samples: readonly Sample[]): string {
+  if (samples.length === 0) return 'no samples (not Linux?)';
+  const at = (fraction: number) => samples[Math.min(samples.length - 1, Math.floor(fraction * (samples.length - 1)))]!.rssMiB.toFixed(0);
+  return `${at(0.25)} / ${at(0.5)} / ${at(0.75)} / ${at(1)} MiB`;
+}
