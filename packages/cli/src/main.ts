@@ -1,12 +1,14 @@
 // The `mql` command line. Exit codes: 0 success, 1 the rules have errors (or tests fail),
 // 2 usage errors and internal failures.
 
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { runBuild } from './commands/build.js';
-import { runCheck } from './commands/check.js';
+import { CHECK_EXIT_CODES, nonNegativeInteger, runCheck, type CheckOptions } from './commands/check.js';
+import { registerDiffCommand } from './commands/diff.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerFmtCommand } from './commands/fmt.js';
 import { registerTestCommand } from './commands/test.js';
+import { CHECK_FORMATS } from './formats/index.js';
 import { UsageError } from './host.js';
 
 const program = new Command()
@@ -20,7 +22,10 @@ program
   .command('check')
   .description('Parse and check .mql files; print every error and warning.')
   .argument('[paths...]', 'files or folders (every .mql file below a folder)', [])
-  .action((paths: string[]) => finish(runCheck(paths)));
+  .addOption(new Option('--format <format>', 'output: pretty (terminal), json, sarif (2.1.0, for code scanning) or github (workflow annotations)').choices(CHECK_FORMATS).default('pretty'))
+  .option('--max-warnings <n>', 'exit 1 when there are more than N warnings', nonNegativeInteger)
+  .addHelpText('after', CHECK_EXIT_CODES)
+  .action((paths: string[], options: CheckOptions) => finish(runCheck(paths, options)));
 
 program
   .command('build')
@@ -33,6 +38,7 @@ program
 registerEvalCommand(program, finish);
 registerTestCommand(program, finish);
 registerFmtCommand(program, finish);
+registerDiffCommand(program, finish);
 
 let exitCode = 0;
 function finish(code: number): void {

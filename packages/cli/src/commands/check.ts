@@ -1,8 +1,11 @@
 // `mql check [files or folders]`: every .mql file (and what it imports) is parsed and checked;
-// diagnostics are printed with their source lines; exit 0 when there is no error, 1 otherwise.
+// diagnostics are printed with their source lines (`--format pretty`), or as JSON, SARIF or GitHub
+// annotations (formats/); exit 0 when there is no error, 1 otherwise.
 // Lints are checked too (lints.ts), with severities from the nearest mql.config.json (config.ts).
 
 import { analyzeProgram, sortDiagnostics, type Analysis, type Diagnostic, type ParseCache } from '@mql/core';
+import { InvalidArgumentError } from 'commander';
+import { formatCheckOutput, type CheckFormat } from '../formats/index.js';
 import { collectMqlFiles, nodeHost } from '../host.js';
 import { lintCheckedPrograms } from '../lints.js';
 import { FileIndex, colors, countBySeverity, formatDiagnostics, plural, uniqueDiagnostics } from '../report.js';
@@ -31,11 +34,43 @@ export function checkFiles(targets: readonly string[]): CheckOutcome {
   return { files, diagnostics: sortDiagnostics(uniqueDiagnostics(all)), index };
 }
 
-export function runCheck(targets: readonly string[]): number {
+export interface CheckOptions {
+  format?: CheckFormat;
+  /** Exit 1 when there are more warnings than this. */
+  maxWarnings?: number;
+}
+
+/**
+ * Exit codes: 0 no errors (and no more warnings than --max-warnings), 1 errors or too many
+ * warnings, 2 usage or internal failures (thrown, handled in main.ts). Machine formats print only
+ * their document on stdout; the summary line goes to stderr for them.
+ */
+export function runCheck(targets: readonly string[], options: CheckOptions = {}): number {
   const { files, diagnostics, index } = checkFiles(targets);
-  if (diagnostics.length > 0) process.stdout.write(`${formatDiagnostics(diagnostics, index)}\n\n`);
+  const format = options.format ?? 'pretty';
+  if (format === 'pretty') {
+    if (diagnostics.length > 0) process.stdout.write(`${formatDiagnostics(diagnostics, index)}\n\n`);
+  } else {
+    process.stdout.write(formatCheckOutput(format, { files, diagnostics, lineMapOf: index.lineMapOf }));
+  }
   const { errors, warnings } = countBySeverity(diagnostics);
+  const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
   const summary = `Checked ${plural(files.length, 'file')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
-  process.stdout.write(`${errors > 0 ? colors.red(summary) : colors.green(summary)}\n`);
-  return errors > 0 ? 1 : 0;
+  const failed = errors > 0 || tooManyWarnings;
+  const lines = [failed ? colors.red(summary) : colors.green(summary)];
+  if (tooManyWarnings) lines.push(colors.red(`Too many warnings: ${warnings}, at most ${options.maxWarnings} allowed (--max-warnings)`));
+  (format === 'pretty' ? process.stdout : process.stderr).write(`${lines.join('\n')}\n`);
+  return failed ? 1 : 0;
+}
+
+export const CHECK_EXIT_CODES = `
+Exit codes:
+  0  no errors (and no more warnings than --max-warnings)
+  1  errors, or more warnings than --max-warnings
+  2  usage errors (unknown option, missing file, invalid mql.config.json) and internal failures`;
+
+/** Parses --max-warnings; commander reports the error and exits 2. */
+export function nonNegativeInteger(text: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new InvalidArgumentError('expected a whole number, 0 or more');
+  return Number(text);
 }
