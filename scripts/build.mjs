@@ -13,6 +13,7 @@ const targets = [
   { entry: 'packages/core/src/index.ts', outfile: 'packages/core/dist/index.js', bundleDeps: false },
   { entry: 'packages/runtime/src/index.ts', outfile: 'packages/runtime/dist/index.js', bundleDeps: false },
   { entry: 'packages/cli/src/main.ts', outfile: 'packages/cli/dist/mql.js', bundleDeps: true },
+  { entry: 'packages/language-server/src/main.ts', outfile: 'packages/language-server/dist/server.js', bundleDeps: true },
 ];
 
 // CommonJS dependencies bundled into ESM need `require`; this shim provides it.
@@ -38,4 +39,7 @@ for (const target of targets) {
     logLevel: 'warning',
   });
 }
+// The VS Code extension is CommonJS with `vscode` external; its own script builds it.
+const extensionBuild = path.join(root, 'editors/vscode/scripts/build.mjs');
+if (existsSync(extensionBuild)) await import(extensionBuild);
 console.log(`build: ${targets.length} bundles in ${Date.now() - started} ms`);

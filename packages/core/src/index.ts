@@ -18,4 +18,5 @@ export * from './format.js';
 export * from './config.js';
 export * from './lint.js';
 export { scoreBounds, type ScoreBounds } from './lint-bounds.js';
+export * from './service/index.js';
 export { KEYWORDS, allTokens, keywordTokens, mqlLexer, tokenize, tokenVocabulary, type Keyword, type TokenizeResult } from './lexer.js';

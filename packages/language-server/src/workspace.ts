@@ -1,0 +1,128 @@
+// The server's model of the workspace: open documents (text and version), one analysis per entry
+// file (every open document, and every .mql file of the workspace folders for cross-file
+// references), and one parse cache shared by all of them.
+//
+// An edit re-parses only the declarations around it (core's reparseProgramFile) and drops every
+// analysis whose program includes the edited file; analyses are rebuilt lazily, when a request or
+// the diagnostics publisher needs them. Files that are not open are read from disk.
+
+import {
+  analyzeProgram,
+  reparseProgramFile,
+  type Analysis,
+  type LineMap,
+  type ParseCache,
+  type SourceHost,
+} from '@mql/core';
+
+export interface FileSystem {
+  readFile(path: string): string | undefined;
+  listDirectory(path: string): { name: string; directory: boolean }[] | undefined;
+  /** Every .mql file below a folder (absolute, `/`-separated paths). */
+  findMqlFiles(root: string): string[];
+}
+
+export interface OpenDocument {
+  path: string;
+  version: number;
+  text: string;
+}
+
+export class Workspace {
+  private readonly documents = new Map<string, OpenDocument>();
+  private readonly parseCache: ParseCache = new Map();
+  private readonly analyses = new Map<string, Analysis>();
+  private roots: string[] = [];
+  private workspaceFiles: string[] | undefined;
+
+  /** Core reads programs through this: open documents first, then the disk. */
+  readonly host: SourceHost = {
+    readFile: (path) => this.documents.get(path)?.text ?? this.fs.readFile(path),
+  };
+
+  constructor(readonly fs: FileSystem) {}
+
+  setRoots(roots: string[]): void {
+    this.roots = roots;
+    this.workspaceFiles = undefined;
+  }
+
+  document(path: string): OpenDocument | undefined {
+    return this.documents.get(path);
+  }
+
+  openPaths(): string[] {
+    return [...this.documents.keys()];
+  }
+
+  /** Opens or updates a document; returns the open documents whose diagnostics may have changed. */
+  update(path: string, version: number, text: string): string[] {
+    const previous = this.documents.get(path);
+    this.documents.set(path, { path, version, text });
+    if (previous?.text === text) return [path];
+    const cached = this.parseCache.get(path);
+    if (cached && cached.text !== text) {
+      try {
+        this.parseCache.set(path, reparseProgramFile(cached, text));
+      } catch {
+        this.parseCache.delete(path); // the next analysis parses the whole file
+      }
+    }
+    return [...new Set([path, ...this.invalidate(path)])];
+  }
+
+  /** Closes a document (its file is read from disk again); returns the open documents affected. */
+  close(path: string): string[] {
+    this.documents.delete(path);
+    this.analyses.delete(path);
+    return this.invalidate(path);
+  }
+
+  /** A file changed, appeared or vanished on disk; returns the open documents affected. */
+  fileChangedOnDisk(path: string, createdOrDeleted: boolean): string[] {
+    if (createdOrDeleted) this.workspaceFiles = undefined;
+    if (this.documents.has(path)) return [];
+    return this.invalidate(path);
+  }
+
+  /** The analysis of the program whose entry is `path`, rebuilt if anything in it changed. */
+  analysis(path: string): Analysis {
+    let analysis = this.analyses.get(path);
+    if (!analysis) {
+      analysis = analyzeProgram(path, this.host, this.parseCache);
+      this.analyses.set(path, analysis);
+    }
+    return analysis;
+  }
+
+  /**
+   * Analyses of every program in the workspace, for references, rename and workspace symbols:
+   * one per open document and per .mql file in the workspace folders.
+   */
+  allAnalyses(): Analysis[] {
+    const entries = new Set([...this.documents.keys(), ...this.mqlFiles()]);
+    return [...entries].map((entry) => this.analysis(entry));
+  }
+
+  /** The line map of any file the server has parsed (for positions in other files). */
+  lines(path: string): LineMap | undefined {
+    return this.parseCache.get(path)?.lines;
+  }
+
+  private mqlFiles(): string[] {
+    this.workspaceFiles ??= this.roots.flatMap((root) => this.fs.findMqlFiles(root));
+    return this.workspaceFiles;
+  }
+
+  /** Drops the analyses that include `path` (or import it), and returns their open entries. */
+  private invalidate(path: string): string[] {
+    const affected: string[] = [];
+    for (const [entry, analysis] of this.analyses) {
+      const involved = analysis.files.some((file) => file.path === path || file.imports.some((i) => i.target === path));
+      if (!involved) continue;
+      this.analyses.delete(entry);
+      if (this.documents.has(entry)) affected.push(entry);
+    }
+    return affected;
+  }
+}
