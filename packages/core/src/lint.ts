@@ -14,7 +14,7 @@ import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from './d
 import { BoundsCalculator } from './lint-bounds.js';
 import { ConditionLinter } from './lint-conditions.js';
 import type { ProgramFile } from './program.js';
-import { declKey } from './symbols.js';
+import { declKey, type SymbolReference } from './symbols.js';
 
 /** Messages quote source text; longer snippets are cut. */
 const QUOTE_LIMIT = 60;
@@ -32,6 +32,35 @@ export function lintProgram(analysis: Analysis, config?: MqlConfig): Diagnostic[
     }
   }
   return sortDiagnostics(applySettings(withoutIgnored(found, analysis.files), config));
+}
+
+/**
+ * The lints of several programs that may share files, each reported once. A program whose entry
+ * another one imports is linted as part of that one rather than on its own, so a list declared in
+ * a shared file and used by its importer is not "unused"; a declaration in a file shared by several
+ * programs is reported unused (MQL3001) only when none of them uses it. `configFor` gives the
+ * settings of a program by its entry file (the CLI and the language server find mql.config.json).
+ */
+export function lintPrograms(analyses: readonly Analysis[], configFor: (entry: string) => MqlConfig | undefined = () => undefined): Diagnostic[] {
+  const imported = new Set(analyses.flatMap((a) => a.files.map((f) => f.path).filter((p) => p !== a.entry)));
+  const roots = analyses.filter((a) => !imported.has(a.entry));
+  const programs = (roots.length > 0 ? roots : analyses).map((analysis) => ({
+    files: new Set(analysis.files.map((f) => f.path)),
+    lints: lintProgram(analysis, configFor(analysis.entry)),
+  }));
+  const key = (d: Diagnostic) => `${d.file}\0${d.span.start}\0${d.code}`;
+  const unusedIn = new Map<string, number>();
+  for (const program of programs) for (const d of program.lints) if (d.code === 'MQL3001') unusedIn.set(key(d), (unusedIn.get(key(d)) ?? 0) + 1);
+  const seen = new Set<string>();
+  return programs.flatMap((program) =>
+    program.lints.filter((d) => {
+      if (d.code === 'MQL3001' && unusedIn.get(key(d)) !== programs.filter((p) => p.files.has(d.file)).length) return false;
+      const id = `${key(d)}\0${d.message}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    }),
+  );
 }
 
 function isPrimary(analysis: Analysis, decl: Declaration): boolean {
@@ -94,12 +123,18 @@ function lintStageRequirements(decl: StageDecl, file: ProgramFile, out: Diagnost
 /** MQL3001: a list, segment, score or grade that no expression, stage, grade or test refers to. */
 function unusedDeclarations(analysis: Analysis): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // References grouped by key once: a program has thousands of declarations and references.
+  const referencesByKey = new Map<string, SymbolReference[]>();
+  for (const ref of analysis.index.references) {
+    const group = referencesByKey.get(ref.key);
+    if (group) group.push(ref);
+    else referencesByKey.set(ref.key, [ref]);
+  }
   for (const info of analysis.declarations.values()) {
     if (info.kind !== 'list' && info.kind !== 'segment' && info.kind !== 'score' && info.kind !== 'grade') continue;
-    const key = declKey(info.name);
     const own = info.decl.span;
-    const used = analysis.index.references.some(
-      (ref) => ref.key === key && !(ref.file === info.file && ref.span.start >= own.start && ref.span.end <= own.end),
+    const used = (referencesByKey.get(declKey(info.name)) ?? []).some(
+      (ref) => !(ref.file === info.file && ref.span.start >= own.start && ref.span.end <= own.end),
     );
     if (!used) out.push(makeDiagnostic({ code: 'MQL3001', file: info.file, span: info.nameSpan, args: { kind: info.kind, name: info.name } }));
   }

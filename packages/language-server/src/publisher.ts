@@ -43,7 +43,8 @@ export class DiagnosticsPublisher {
     try {
       const analysis = this.workspace.analysis(path);
       const linesOf: convert.LinesOf = (file) => this.workspace.lines(file);
-      const diagnostics = analysis.diagnostics.filter((d) => d.file === path).map((d) => convert.toDiagnostic(d, linesOf, this.uris));
+      const own = [...analysis.diagnostics.filter((d) => d.file === path), ...this.workspace.lints(path)];
+      const diagnostics = own.map((d) => convert.toDiagnostic(d, linesOf, this.uris));
       void this.connection.sendDiagnostics({ uri: this.uris.toUri(path), version: document.version, diagnostics });
     } catch (error) {
       // A bug in an analysis must not take the server down; the document keeps its last diagnostics.

@@ -74,7 +74,7 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
   // Imported files that are not open are read from disk: ask the client to report their changes.
   connection.onInitialized(() => {
     if (!watchFiles) return;
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.mql' }] });
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.mql' }, { globPattern: '**/mql.config.json' }] });
   });
 
   documents.onDidOpen(({ document }) => {

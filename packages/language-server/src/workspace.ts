@@ -8,12 +8,21 @@
 
 import {
   analyzeProgram,
+  dirname,
+  joinPath,
+  lintPrograms,
+  parseConfig,
   reparseProgramFile,
   type Analysis,
+  type Diagnostic,
   type LineMap,
+  type MqlConfig,
   type ParseCache,
   type SourceHost,
 } from '@mql/core';
+
+/** The project settings file, looked up from a program's entry folder upwards (like `mql check`). */
+export const CONFIG_FILE = 'mql.config.json';
 
 export interface FileSystem {
   readFile(path: string): string | undefined;
@@ -34,6 +43,7 @@ export class Workspace {
   private readonly analyses = new Map<string, Analysis>();
   private roots: string[] = [];
   private workspaceFiles: string[] | undefined;
+  private readonly configs = new Map<string, MqlConfig | undefined>();
 
   /** Core reads programs through this: open documents first, then the disk. */
   readonly host: SourceHost = {
@@ -80,6 +90,10 @@ export class Workspace {
 
   /** A file changed, appeared or vanished on disk; returns the open documents affected. */
   fileChangedOnDisk(path: string, createdOrDeleted: boolean): string[] {
+    if (path.endsWith(`/${CONFIG_FILE}`)) {
+      this.configs.clear(); // lint settings changed: every open document's lints may differ
+      return this.openPaths();
+    }
     if (createdOrDeleted) this.workspaceFiles = undefined;
     if (this.documents.has(path)) return [];
     return this.invalidate(path);
@@ -104,6 +118,29 @@ export class Workspace {
     return [...entries].map((entry) => this.analysis(entry));
   }
 
+  /**
+   * The lints (MQL3xxx) of a file, as `mql check` reports them: over every workspace program that
+   * includes the file, so a declaration used only by an importer is not "unused".
+   */
+  lints(path: string): Diagnostic[] {
+    const programs = this.allAnalyses().filter((analysis) => analysis.files.some((file) => file.path === path));
+    return lintPrograms(programs, (entry) => this.configFor(entry)).filter((d) => d.file === path);
+  }
+
+  /** The nearest valid mql.config.json above a file; an invalid one counts as none (the CLI reports it). */
+  private configFor(file: string): MqlConfig | undefined {
+    return this.configIn(dirname(file));
+  }
+
+  private configIn(folder: string): MqlConfig | undefined {
+    if (this.configs.has(folder)) return this.configs.get(folder);
+    const text = this.fs.readFile(joinPath(folder, CONFIG_FILE));
+    const parent = dirname(folder);
+    const config = text !== undefined ? readConfig(text) : parent !== folder ? this.configIn(parent) : undefined;
+    this.configs.set(folder, config);
+    return config;
+  }
+
   /** The line map of any file the server has parsed (for positions in other files). */
   lines(path: string): LineMap | undefined {
     return this.parseCache.get(path)?.lines;
@@ -124,5 +161,14 @@ export class Workspace {
       if (this.documents.has(entry)) affected.push(entry);
     }
     return affected;
+  }
+}
+
+function readConfig(text: string): MqlConfig | undefined {
+  try {
+    const parsed = parseConfig(JSON.parse(text));
+    return parsed.ok ? parsed.config : undefined;
+  } catch {
+    return undefined; // not JSON
   }
 }

@@ -116,4 +116,34 @@ describe('diagnostics', () => {
     await lsp.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
     expect(await lsp.diagnostics('rules.mql', (p) => p.version === undefined && p.diagnostics.length === 0)).toEqual([]);
   });
+
+  it('publishes lint warnings as mql check reports them, with the config and ignore comments applied', async () => {
+    const text = `${RULES}\nlist unused_domains = ["a.io"]\n// mql-ignore MQL3001\nlist silenced = ["b.io"]\n`;
+    const lsp = await start({ 'schema.mql': `${SCHEMA}\nlist only_in_schema = ["c.io"]\n`, 'rules.mql': text });
+    await lsp.open('rules.mql', text);
+    const diagnostics = await lsp.diagnosticsOfVersion('rules.mql', 1);
+    expect(summary(diagnostics)).toEqual([`${text.split('\n').length - 4}:5-${text.split('\n').length - 4}:19 MQL3001 list \`unused_domains\` is never used`]);
+    expect(diagnostics[0]).toMatchObject({ severity: 2, source: 'mql' });
+  });
+
+  it('does not call a declaration unused when a program that imports its file uses it', async () => {
+    const schema = `${SCHEMA}\nlist used_by_rules = ["c.io"]\n`;
+    const rules = RULES.replace('segment decision_maker', 'segment uses_schema_list = email.domain in used_by_rules\nsegment decision_maker');
+    const lsp = await start({ 'schema.mql': schema, 'rules.mql': `${rules}\ngrade g { A when uses_schema_list else B }\nstage S { require g == "A" }\n` });
+    await lsp.open('schema.mql', schema);
+    expect(await lsp.diagnosticsOfVersion('schema.mql', 1)).toEqual([]);
+  });
+
+  it('takes lint severities from mql.config.json and follows its changes', async () => {
+    const text = `${RULES}\nlist unused_domains = ["a.io"]\n`;
+    const lsp = await start({ 'schema.mql': SCHEMA, 'rules.mql': text, 'mql.config.json': '{ "lints": { "MQL3001": "off" } }' });
+    await lsp.open('rules.mql', text);
+    expect(await lsp.diagnosticsOfVersion('rules.mql', 1)).toEqual([]);
+    writeFileSync(path.join(lsp.root, 'mql.config.json'), '{ "lints": { "unused": "error" } }');
+    await lsp.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: lsp.uri('mql.config.json'), type: FileChangeType.Changed }],
+    });
+    const updated = await lsp.diagnostics('rules.mql', (p) => p.diagnostics.length > 0);
+    expect(updated.map((d) => [d.code, d.severity])).toEqual([['MQL3001', 1]]);
+  });
 });

@@ -88,7 +88,8 @@ describe('quick fixes', () => {
     const result = await fixOnce(broken);
     expect(result).toEqual({ code, titles: [title], fixed: expected });
     const { name } = await openNew(result.fixed);
-    expect(await lsp.diagnosticsOfVersion(name, 1)).toEqual([]);
+    // The fix leaves no error (the snippets' declarations are unused, so lint warnings may remain).
+    expect((await lsp.diagnosticsOfVersion(name, 1)).filter((d) => d.severity === 1)).toEqual([]);
   });
 
   it('offers nothing where there is no problem', async () => {

@@ -58,5 +58,7 @@ stage SAL after MQL {
 test "A director at a software company" {
   lead { email: "dana@acme.io", consent: true, seniority: "director", company: { industry: "software" } }
   expect stage SAL
+  expect profile == "A"
+  expect priority >= 17.5
 }
 `;

@@ -1,13 +1,13 @@
 // `mql check [files or folders]`: every .mql file (and what it imports) is parsed and checked;
 // diagnostics are printed with their source lines (`--format pretty`), or as JSON, SARIF or GitHub
 // annotations (formats/); exit 0 when there is no error, 1 otherwise.
-// Lints are checked too (lints.ts), with severities from the nearest mql.config.json (config.ts).
+// Lints are checked too (core's lintPrograms), with severities from the nearest mql.config.json (config.ts).
 
-import { analyzeProgram, sortDiagnostics, type Analysis, type Diagnostic, type ParseCache } from '@mql/core';
+import { analyzeProgram, lintPrograms, sortDiagnostics, type Analysis, type Diagnostic, type ParseCache } from '@mql/core';
 import { InvalidArgumentError } from 'commander';
 import { formatCheckOutput, type CheckFormat } from '../formats/index.js';
+import { ConfigFinder } from '../config.js';
 import { collectMqlFiles, nodeHost } from '../host.js';
-import { lintCheckedPrograms } from '../lints.js';
 import { FileIndex, colors, countBySeverity, formatDiagnostics, plural, uniqueDiagnostics } from '../report.js';
 
 export interface CheckOutcome {
@@ -30,7 +30,8 @@ export function checkFiles(targets: readonly string[]): CheckOutcome {
     analyses.push(analysis);
   }
   // Lints (3xxx, warnings unless mql.config.json says otherwise) after the checker's diagnostics.
-  all.push(...lintCheckedPrograms(analyses));
+  const configs = new ConfigFinder();
+  all.push(...lintPrograms(analyses, (entry) => configs.forFile(entry)));
   return { files, diagnostics: sortDiagnostics(uniqueDiagnostics(all)), index };
 }
 
