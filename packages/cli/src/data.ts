@@ -12,6 +12,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse, type CsvError, type Info } from 'csv-parse';
+import type { FieldSpec } from '@mql/artifact';
 import type { RecordError, RulesEngine } from '@mql/runtime';
 import { UsageError } from './host.js';
 import { plural } from './report.js';
@@ -116,14 +117,31 @@ async function* jsonLines(stream: NodeJS.ReadableStream, options: DataOptions): 
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let line = 0;
   for await (const text of lines) {
-    line++;
-    if (text.trim() === '') continue;
-    const parsed = parseJson(text);
-    const position: Position = { kind: 'line', line };
-    yield parsed.ok
-      ? { position, ...idOf(parsed.value, options.idKey), ok: true, record: parsed.value }
-      : { position, ok: false, errors: [{ path: '', message: parsed.message }] };
+    const item = leadFromLine(text, ++line, options.idKey);
+    if (item) yield item;
   }
+}
+
+/** One JSON line as a lead (undefined for a blank line); shared with the eval workers (parallel.ts). */
+export function leadFromLine(text: string, line: number, idKey: string): LeadInput | undefined {
+  if (text.trim() === '') return undefined;
+  const parsed = parseJson(text);
+  const position: Position = { kind: 'line', line };
+  return parsed.ok
+    ? { position, ...idOf(parsed.value, idKey), ok: true, record: parsed.value }
+    : { position, ok: false, errors: [{ path: '', message: parsed.message }] };
+}
+
+/** The id, else the lead's first email field, else where the record is. */
+export function leadLabeller(fields: FieldSpec[]): (item: LeadInput) => string {
+  const email = fields.find((f) => f.type.kind === 'email');
+  const emailKey = email ? (email.from ?? email.name) : undefined;
+  return (item) => {
+    if (item.id !== undefined) return item.id;
+    const record = item.ok ? (item.record as Record<string, unknown>) : undefined;
+    const value = emailKey !== undefined ? record?.[emailKey] : undefined;
+    return typeof value === 'string' ? value : positionText(item.position);
+  };
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {

@@ -47,6 +47,12 @@ export class Stdout {
     if (this.size >= 65_536) await this.flush();
   }
 
+  /** Already-encoded output (from mql eval's worker threads), written after what is buffered. */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    if (!process.stdout.write(bytes)) await once(process.stdout, 'drain');
+  }
+
   async flush(): Promise<void> {
     if (this.size === 0) return;
     const chunk = this.buffer.join('');
@@ -69,7 +75,7 @@ export function resultWriter(format: OutputFormat | 'explain', out: Stdout, engi
     case 'json':
       return new JsonWriter(out);
     case 'jsonl':
-      return { add: (lead) => out.write(`${JSON.stringify(jsonItem(lead))}\n`), finish: () => Promise.resolve() };
+      return { add: (lead) => out.write(resultLine('jsonl', lead, engine)), finish: () => Promise.resolve() };
     case 'csv':
       return new CsvWriter(out, engine);
     case 'table':
@@ -110,17 +116,26 @@ class CsvWriter implements ResultWriter {
   ) {}
 
   async add(lead: EvaluatedLead): Promise<void> {
-    const { scoreNames, gradeNames } = this.engine;
-    if (!this.started) await this.out.write(`${['id', 'stage', ...scoreNames, ...gradeNames].map(csvCell).join(',')}\n`);
+    if (!this.started) await this.out.write(csvHeader(this.engine));
     this.started = true;
-    const { result } = lead;
-    const cells = [lead.label, result.stage ?? '', ...scoreNames.map((n) => String(result.scores[n])), ...gradeNames.map((n) => result.grades[n]!)];
-    await this.out.write(`${cells.map(csvCell).join(',')}\n`);
+    await this.out.write(resultLine('csv', lead, this.engine));
   }
 
   async finish(): Promise<void> {
-    if (!this.started) await this.out.write(`${['id', 'stage', ...this.engine.scoreNames, ...this.engine.gradeNames].map(csvCell).join(',')}\n`);
+    if (!this.started) await this.out.write(csvHeader(this.engine));
   }
+}
+
+export function csvHeader(engine: RulesEngine): string {
+  return `${['id', 'stage', ...engine.scoreNames, ...engine.gradeNames].map(csvCell).join(',')}\n`;
+}
+
+/** One result as a line of the line-per-lead formats; shared with the eval workers (parallel.ts). */
+export function resultLine(format: 'jsonl' | 'csv', lead: EvaluatedLead, engine: RulesEngine): string {
+  if (format === 'jsonl') return `${JSON.stringify(jsonItem(lead))}\n`;
+  const { result } = lead;
+  const cells = [lead.label, result.stage ?? '', ...engine.scoreNames.map((n) => String(result.scores[n])), ...engine.gradeNames.map((n) => result.grades[n]!)];
+  return `${cells.map(csvCell).join(',')}\n`;
 }
 
 /** RFC 4180 quoting: one rule, so no CSV writer library for it. */

@@ -15,14 +15,17 @@
 //   explained (contributions, clause values) unless --lean; table and csv need only the lean result.
 // - --explain prints the readable account of each lead (explain.ts). With --data it explains every
 //   lead, so it is usually combined with --only ID.
+// - A large JSON-lines file written as jsonl or csv is evaluated by worker threads (parallel.ts),
+//   one per core, with byte-identical output; --workers N chooses (0: this thread only).
 
+import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
-import type { FieldSpec } from '@mql/artifact';
 import { parseIsoDate } from '@mql/runtime';
-import { leadSource, positionText, singleLead, type LeadInput, type LeadSource } from '../data.js';
+import { dataFormatOf, fileSize, leadLabeller, leadSource, singleLead, type LeadInput, type LeadSource } from '../data.js';
 import { UsageError } from '../host.js';
 import {
   OUTPUT_FORMATS,
+  csvHeader,
   Stdout,
   resultWriter,
   startProgress,
@@ -31,8 +34,10 @@ import {
   type InvalidLead,
   type OutputFormat,
 } from '../output.js';
+import { evaluateJsonLinesInParallel } from '../parallel.js';
 import { colors } from '../report.js';
 import { RulesHaveErrors, loadRules, type Rules } from '../rules.js';
+import { nonNegativeInteger } from './check.js';
 
 export interface EvalOptions {
   lead?: string;
@@ -46,6 +51,7 @@ export interface EvalOptions {
   explain?: boolean;
   lean?: boolean;
   failOnInvalid?: boolean;
+  workers?: number;
 }
 
 export function registerEvalCommand(program: Command, finish: (code: number) => void): void {
@@ -64,6 +70,7 @@ export function registerEvalCommand(program: Command, finish: (code: number) => 
     .option('--explain', 'print a readable explanation of each lead (stages, requirements, values, score rules)')
     .option('--lean', 'json/jsonl: results without explanations (faster, smaller)')
     .option('--fail-on-invalid', 'exit 1 when any record is invalid')
+    .option('--workers <n>', 'worker threads for a JSON-lines batch (default: one per core for files over 32 MB; 0: none)', nonNegativeInteger)
     .action(async (rules: string, options: EvalOptions) => finish(await runEval(rules, options)));
 }
 
@@ -78,6 +85,8 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
     throw error;
   }
   const { engine } = rules;
+  const workers = workersFor(options, format);
+  if (workers > 0) return runInWorkers(options.data!, workers, rules, { now, format: format as 'jsonl' | 'csv', options });
   const source = options.lead
     ? singleLead(options.lead, { idKey: options.idKey })
     : await leadSource(options.data!, engine, { idKey: options.idKey, ...(options.events ? { events: { file: options.events, key: options.key! } } : {}) });
@@ -127,6 +136,56 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   return exitCode(summary, options);
 }
 
+/**
+ * Worker threads for the batch (parallel.ts), or 0 to evaluate in this thread. By default a large
+ * JSON-lines file written as jsonl or csv uses one worker per core; small inputs are not worth the
+ * workers' start-up. `--workers N` chooses (0: none).
+ */
+function workersFor(options: EvalOptions, format: OutputFormat | 'explain'): number {
+  const eligible = options.data !== undefined && dataFormatOf(options.data) === 'jsonl' && (format === 'jsonl' || format === 'csv') && options.only === undefined;
+  if (options.workers !== undefined) {
+    if (options.workers > 0 && !eligible) throw new UsageError('--workers applies to a JSON-lines --data file written with --format jsonl or csv (and no --only)');
+    return options.workers;
+  }
+  return eligible && fileSize(options.data!) >= PARALLEL_MIN_BYTES ? Math.max(0, availableParallelism()) : 0;
+}
+
+/** Below this size a batch finishes before worker threads would have started (~50 ms each). */
+const PARALLEL_MIN_BYTES = 32 * 2 ** 20;
+
+async function runInWorkers(file: string, workers: number, rules: Rules, run: { now: number; format: 'jsonl' | 'csv'; options: EvalOptions }): Promise<number> {
+  const { engine } = rules;
+  const out = new Stdout();
+  const summary: BatchSummary = { now: run.now, records: 0, stages: new Map([...engine.stageNames, 'none'].map((s) => [s, 0])), invalid: [], notes: [] };
+  let bytesRead = 0;
+  const total = fileSize(file);
+  const progress = startProgress(() => ({ done: bytesRead, total }));
+  const explain = run.format === 'jsonl' && !run.options.lean;
+  if (run.format === 'csv') await out.write(csvHeader(engine));
+  try {
+    await evaluateJsonLinesInParallel({
+      file,
+      workers,
+      setup: { artifact: engine.artifact, now: run.now, explain, format: run.format, idKey: run.options.idKey },
+      onProgress: (bytes) => (bytesRead = bytes),
+      onResult: async (batch) => {
+        summary.records += batch.records;
+        for (const [stage, count] of Object.entries(batch.stages)) summary.stages.set(stage, summary.stages.get(stage)! + count);
+        summary.invalid.push(...batch.invalid);
+        progress.update(summary.records);
+        await out.writeBytes(batch.bytes);
+      },
+    });
+    await out.flush();
+  } finally {
+    progress.stop();
+  }
+  checkCounts(summary);
+  summary.notes.push(`Evaluated in ${workers} worker threads (--workers 0 for none).`);
+  process.stderr.write(summaryText(summary));
+  return exitCode(summary, run.options);
+}
+
 function checkOptions(options: EvalOptions): OutputFormat | 'explain' {
   if ((options.lead === undefined) === (options.data === undefined)) throw new UsageError('give the leads with either --lead FILE or --data FILE');
   if (options.events !== undefined && options.data === undefined) throw new UsageError('--events needs --data with a leads CSV');
@@ -154,18 +213,6 @@ async function* selected(source: LeadSource, only: string | undefined): AsyncGen
 
 function invalidLead(item: LeadInput, errors: InvalidLead['errors']): InvalidLead {
   return { position: item.position, ...(item.id !== undefined ? { id: item.id } : {}), errors };
-}
-
-/** The id, else the lead's first email field, else where the record is. */
-function leadLabeller(fields: FieldSpec[]): (item: LeadInput) => string {
-  const email = fields.find((f) => f.type.kind === 'email');
-  const emailKey = email ? (email.from ?? email.name) : undefined;
-  return (item) => {
-    if (item.id !== undefined) return item.id;
-    const record = item.ok ? (item.record as Record<string, unknown>) : undefined;
-    const value = emailKey !== undefined ? record?.[emailKey] : undefined;
-    return typeof value === 'string' ? value : positionText(item.position);
-  };
 }
 
 /** Every record read is either a result or an invalid record; anything else is a bug here. */

@@ -1,0 +1,60 @@
+// mql eval's worker threads (parallel.ts) give exactly what the single-threaded path gives: the
+// same bytes on stdout and the same summary (stage counts, invalid records with line numbers),
+// whatever the line endings, blank lines or a missing final newline.
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXAMPLE_NOW, FUNNEL, mql } from './run-cli.js';
+
+const WORKERS_NOTE = 'Evaluated in 2 worker threads (--workers 0 for none).\n';
+
+/** Both runs; the parallel one's summary says it used the workers, and is otherwise the same. */
+function evalBoth(data: string, format: 'jsonl' | 'csv', extra: string[] = []) {
+  const run = (workers: number) => mql(['eval', FUNNEL, '--data', data, '--now', EXAMPLE_NOW, '--format', format, '--workers', String(workers), ...extra]);
+  const single = run(0);
+  const parallel = run(2);
+  expect(single.stderr).not.toContain('worker threads');
+  expect(parallel.stderr.endsWith(WORKERS_NOTE)).toBe(true);
+  return { single, parallel: { ...parallel, stderr: parallel.stderr.slice(0, -WORKERS_NOTE.length) } };
+}
+
+describe('mql eval --workers', () => {
+  it.each([
+    ['jsonl', []],
+    ['jsonl', ['--lean']],
+    ['csv', []],
+  ] as const)('5,000 example leads as %s %j: identical to one thread', (format, extra) => {
+    const { single, parallel } = evalBoth('examples/data/leads.jsonl', format, [...extra]);
+    expect(single.status).toBe(0);
+    expect(parallel.status).toBe(0);
+    expect(parallel.stdout).toBe(single.stdout);
+    expect(parallel.stderr).toBe(single.stderr);
+    expect(single.stdout.split('\n').filter(Boolean)).toHaveLength(format === 'csv' ? 5_001 : 5_000);
+  });
+
+  it('lists the same invalid records with the same line numbers', () => {
+    const { single, parallel } = evalBoth('examples/data/invalid-leads.jsonl', 'jsonl');
+    expect(parallel.stderr).toBe(single.stderr);
+    expect(parallel.stderr).toContain('5 invalid');
+    expect(parallel.stdout).toBe(single.stdout);
+  });
+
+  it('handles CRLF line ends, blank lines, a line that is not JSON and no final newline like one thread', () => {
+    const lines = readFileSync('examples/data/sample-leads.jsonl', 'utf8').trimEnd().split('\n');
+    const messy = [lines[0], '', lines[1], '{ not json', '   ', ...lines.slice(2)].join('\r\n');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'mql-parallel-')), 'messy.jsonl');
+    writeFileSync(file, messy);
+    const { single, parallel } = evalBoth(file, 'jsonl');
+    expect(single.stderr).toContain('line 4');
+    expect(parallel.stdout).toBe(single.stdout);
+    expect(parallel.stderr).toBe(single.stderr);
+  });
+
+  it('refuses --workers where results are not one line per lead', () => {
+    const run = mql(['eval', FUNNEL, '--data', 'examples/data/leads.jsonl', '--format', 'table', '--workers', '2']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--workers applies to a JSON-lines --data file written with --format jsonl or csv');
+  });
+});
