@@ -18,6 +18,7 @@ import type * as A from './ast.js';
 import { makeDiagnostic, type Diagnostic } from './diagnostics.js';
 import * as T from './lexer.js';
 import { parseFile, type Comment } from './parse.js';
+import { firstAbove, firstAtLeast, lastAtOrBefore } from './source-map.js';
 
 export interface FormatResult {
   /** The formatted text; undefined when the file has syntax errors (then `diagnostics` has them). */
@@ -747,14 +748,7 @@ class Printer {
   }
 
   private tokenIndexAtOrAfter(offset: number): number {
-    let low = 0;
-    let high = this.tokenStarts.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (this.tokenStarts[mid]! < offset) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return firstAtLeast(this.tokenStarts, offset);
   }
 
   /** Start of the first token at or after `offset` (a keyword between two known nodes). */
@@ -778,15 +772,9 @@ class Printer {
   }
 
   private elementIndexAt(offset: number): number {
-    let low = 0;
-    let high = this.elementStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.elementStarts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low;
+    return lastAtOrBefore(this.elementStarts, offset);
   }
+
 
   /** Line breaks in the white space directly before `offset` (a token or comment start). */
   private newlinesBefore(offset: number): number {
@@ -802,14 +790,8 @@ class Printer {
   }
 
   private hasCommentsBetween(start: number, end: number): boolean {
-    let low = 0;
-    let high = this.commentStarts.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (this.commentStarts[mid]! <= start) low = mid + 1;
-      else high = mid;
-    }
-    return low < this.commentStarts.length && this.commentStarts[low]! < end;
+    const next = firstAbove(this.commentStarts, start);
+    return next < this.commentStarts.length && this.commentStarts[next]! < end;
   }
 }
 

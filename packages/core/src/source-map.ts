@@ -25,14 +25,8 @@ export class LineMap {
   /** 0-based line and column of an offset (clamped into the text). */
   position(offset: number): LineColumn {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid]! <= clamped) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low, column: clamped - this.lineStarts[low]! };
+    const line = lastAtOrBefore(this.lineStarts, clamped);
+    return { line, column: clamped - this.lineStarts[line]! };
   }
 
   /** Offset of a 0-based line and column (clamped to the line's end). */
@@ -60,4 +54,31 @@ export class LineMap {
   lineText(line: number): string {
     return this.text.slice(this.lineStart(line), this.lineEnd(line));
   }
+}
+
+/** Index of the first value in an ascending array that is greater than `value` (its length when none is). */
+export function firstAbove(sorted: readonly number[], value: number): number {
+  return search(sorted, (x) => x > value);
+}
+
+/** Index of the first value in an ascending array that is at least `value` (its length when none is). */
+export function firstAtLeast(sorted: readonly number[], value: number): number {
+  return search(sorted, (x) => x >= value);
+}
+
+/** Index of the last value in an ascending array that is at most `value`, or 0 when none is. */
+export function lastAtOrBefore(sorted: readonly number[], value: number): number {
+  return Math.max(0, firstAbove(sorted, value) - 1);
+}
+
+/** Binary search for the first element for which `past` holds (it must hold for all after it). */
+function search(sorted: readonly number[], past: (x: number) => boolean): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (past(sorted[mid]!)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }
