@@ -48,9 +48,13 @@ class Lowering {
   private readonly entryDir: string;
   private readonly fileByPath: Map<string, ProgramFile>;
 
+  /** Each file's path relative to the entry's folder, computed once (every location names one). */
+  private readonly displayPaths: Map<string, string>;
+
   constructor(private readonly analysis: Analysis) {
     this.entryDir = dirname(analysis.entry);
     this.fileByPath = new Map(analysis.files.map((f) => [f.path, f]));
+    this.displayPaths = new Map(analysis.files.map((f) => [f.path, relativePath(this.entryDir, f.path)]));
   }
 
   artifact(options: CompileOptions): RulesArtifact {
@@ -98,7 +102,7 @@ class Lowering {
   private source(): RulesArtifact['source'] {
     const hash = createHash('sha256');
     const files = this.analysis.files.map((file) => {
-      const path = relativePath(this.entryDir, file.path);
+      const path = this.displayPaths.get(file.path)!;
       hash.update(`${path}\0${file.text}\0`);
       return path;
     });
@@ -359,7 +363,7 @@ class Lowering {
   private loc(file: string, span: Span): SourceLocation {
     const lines = this.fileByPath.get(file)!.lines;
     const { line, column } = lines.position(span.start);
-    return { file: relativePath(this.entryDir, file), line: line + 1, column: column + 1, start: span.start, end: span.end };
+    return { file: this.displayPaths.get(file)!, line: line + 1, column: column + 1, start: span.start, end: span.end };
   }
 
   /** Source text of a span with runs of white space folded, for labels and explanations. */
