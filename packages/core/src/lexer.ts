@@ -273,6 +273,14 @@ const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', 
  */
 export function decodeString(token: IToken, file: string): DecodedString {
   const image = token.image;
+  // Most strings (labels, enum values) have no escapes: then the first quote after the opening one
+  // closes the string, and the value is the text between. Every string is decoded twice (lexing
+  // checks it, the AST builder keeps its value), so this path matters for large files.
+  if (!image.includes('\\')) {
+    const close = image.indexOf('"', 1);
+    if (close >= 0) return { value: image.slice(1, close), diagnostics: [] };
+    return { value: image.slice(1), diagnostics: [makeDiagnostic({ code: 'MQL1002', file, span: tokenSpan(token) })] };
+  }
   const diagnostics: Diagnostic[] = [];
   let value = '';
   let i = 1; // after the opening quote

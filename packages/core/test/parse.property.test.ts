@@ -165,3 +165,30 @@ describe('parseFile properties', () => {
     expect(problems).toContainEqual(expect.stringMatching(/^File\.decls\[0\]\.expr\.opSpan .* outside the text/));
   });
 });
+
+describe('string literals without escapes (the lexer fast path)', () => {
+  const plain = fc.string({ maxLength: 40 }).filter((s) => !/["\\\r\n]/.test(s));
+
+  it('a closed string decodes to exactly its text', () => {
+    fc.assert(
+      fc.property(plain, (s) => {
+        const result = parseFile(`list l = ["${s}"]`, 'p.mql');
+        expect(result.diagnostics).toEqual([]);
+        const decl = result.ast.decls[0]!;
+        expect(decl.kind === 'List' && decl.elements[0]).toMatchObject({ kind: 'String', value: s });
+      }),
+    );
+  });
+
+  it('an unterminated string keeps its text and reports MQL1002', () => {
+    fc.assert(
+      fc.property(plain, (s) => {
+        const result = parseFile(`segment x = title == "${s}\n`, 'p.mql');
+        expect(result.diagnostics.map((d) => d.code)).toContain('MQL1002');
+        const decl = result.ast.decls[0]!;
+        const right = decl.kind === 'Segment' && decl.expr?.kind === 'Compare' ? decl.expr.right : undefined;
+        expect(right).toMatchObject({ kind: 'String', value: s });
+      }),
+    );
+  });
+});
