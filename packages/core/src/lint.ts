@@ -10,7 +10,7 @@
 import type { Declaration, ScoreDecl, Span, StageDecl } from './ast.js';
 import type { Analysis } from './checker.js';
 import { lintCodeOf, lintSettings, type LintCode, type MqlConfig } from './config.js';
-import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { hasErrors, makeDiagnostic, sortDiagnostics, uniqueDiagnostics, type Diagnostic } from './diagnostics.js';
 import { BoundsCalculator } from './lint-bounds.js';
 import { ConditionLinter } from './lint-conditions.js';
 import type { ProgramFile } from './program.js';
@@ -51,16 +51,9 @@ export function lintPrograms(analyses: readonly Analysis[], configFor: (entry: s
   const key = (d: Diagnostic) => `${d.file}\0${d.span.start}\0${d.code}`;
   const unusedIn = new Map<string, number>();
   for (const program of programs) for (const d of program.lints) if (d.code === 'MQL3001') unusedIn.set(key(d), (unusedIn.get(key(d)) ?? 0) + 1);
-  const seen = new Set<string>();
-  return programs.flatMap((program) =>
-    program.lints.filter((d) => {
-      if (d.code === 'MQL3001' && unusedIn.get(key(d)) !== programs.filter((p) => p.files.has(d.file)).length) return false;
-      const id = `${key(d)}\0${d.message}`;
-      if (seen.has(id)) return false;
-      seen.add(id);
-      return true;
-    }),
-  );
+  // An "unused" report stands only when every program that includes the file reports it.
+  const usedSomewhere = (d: Diagnostic) => d.code === 'MQL3001' && unusedIn.get(key(d)) !== programs.filter((p) => p.files.has(d.file)).length;
+  return uniqueDiagnostics(programs.flatMap((program) => program.lints.filter((d) => !usedSomewhere(d))));
 }
 
 function isPrimary(analysis: Analysis, decl: Declaration): boolean {

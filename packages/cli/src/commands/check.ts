@@ -3,12 +3,12 @@
 // annotations (formats/); exit 0 when there is no error, 1 otherwise.
 // Lints are checked too (core's lintPrograms), with severities from the nearest mql.config.json (config.ts).
 
-import { analyzeProgram, lintPrograms, sortDiagnostics, type Analysis, type Diagnostic, type ParseCache } from '@mql/core';
+import { analyzeProgram, lintPrograms, sortDiagnostics, uniqueDiagnostics, type Analysis, type Diagnostic, type ParseCache } from '@mql/core';
 import { InvalidArgumentError } from 'commander';
 import { formatCheckOutput, type CheckFormat } from '../formats/index.js';
 import { ConfigFinder } from '../config.js';
 import { collectMqlFiles, nodeHost } from '../host.js';
-import { FileIndex, colors, countBySeverity, formatDiagnostics, plural, uniqueDiagnostics } from '../report.js';
+import { FileIndex, colors, countBySeverity, formatDiagnostics, plural } from '../report.js';
 
 export interface CheckOutcome {
   files: string[];
