@@ -6,6 +6,7 @@
 // A lint is named by its code or by its readable name; unknown keys, codes and severities are errors.
 
 import { z } from 'zod';
+import { dirname, joinPath } from './paths.js';
 
 /** Every lint: code → readable name (used in `mql.config.json` and in `// mql-ignore`). */
 export const LINT_NAMES = {
@@ -73,4 +74,58 @@ export function lintSettings(config: MqlConfig | undefined): Map<LintCode, LintS
   for (const [key, setting] of entries) if (!(key in LINT_NAMES)) settings.set(lintCodeOf(key)!, setting);
   for (const [key, setting] of entries) if (key in LINT_NAMES) settings.set(key as LintCode, setting);
   return settings;
+}
+
+export const CONFIG_FILE = 'mql.config.json';
+
+/** Why a config file could not be used: not JSON, or JSON that is not a valid config. */
+export type ConfigProblem = { kind: 'json'; message: string } | { kind: 'schema'; errors: { path: string; message: string }[] };
+
+export interface ConfigHost {
+  /** A file's text, or undefined when there is none. */
+  readFile(path: string): string | undefined;
+  /** What an unusable config file stands for: the CLI stops (exit 2), the editor goes on without it. */
+  unusable(file: string, problem: ConfigProblem): MqlConfig | undefined;
+}
+
+/**
+ * The settings that apply to a file: the nearest mql.config.json in its folder or a parent folder,
+ * like .editorconfig; none means every lint has its default severity. Cached per folder, so a
+ * project's many files read the config once. Core does no I/O: the host reads.
+ */
+export class ConfigLookup {
+  private readonly byFolder = new Map<string, MqlConfig | undefined>();
+
+  constructor(private readonly host: ConfigHost) {}
+
+  /** The config for a file (an absolute, `/`-separated path). */
+  forFile(file: string): MqlConfig | undefined {
+    return this.inFolder(dirname(file));
+  }
+
+  /** Forgets every config read so far (a config file changed). */
+  clear(): void {
+    this.byFolder.clear();
+  }
+
+  private inFolder(folder: string): MqlConfig | undefined {
+    if (this.byFolder.has(folder)) return this.byFolder.get(folder);
+    const file = joinPath(folder, CONFIG_FILE);
+    const text = this.host.readFile(file);
+    const parent = dirname(folder);
+    const config = text !== undefined ? this.read(file, text) : parent !== folder ? this.inFolder(parent) : undefined;
+    this.byFolder.set(folder, config);
+    return config;
+  }
+
+  private read(file: string, text: string): MqlConfig | undefined {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      return this.host.unusable(file, { kind: 'json', message: error instanceof Error ? error.message : String(error) });
+    }
+    const result = parseConfig(json);
+    return result.ok ? result.config : this.host.unusable(file, { kind: 'schema', errors: result.errors });
+  }
 }

@@ -7,22 +7,19 @@
 // the diagnostics publisher needs them. Files that are not open are read from disk.
 
 import {
+  CONFIG_FILE,
+  ConfigLookup,
   analyzeProgram,
-  dirname,
-  joinPath,
   lintPrograms,
-  parseConfig,
   reparseProgramFile,
   type Analysis,
   type Diagnostic,
   type LineMap,
-  type MqlConfig,
   type ParseCache,
   type SourceHost,
 } from '@mql/core';
 
-/** The project settings file, looked up from a program's entry folder upwards (like `mql check`). */
-export const CONFIG_FILE = 'mql.config.json';
+
 
 export interface FileSystem {
   readFile(path: string): string | undefined;
@@ -43,7 +40,8 @@ export class Workspace {
   private readonly analyses = new Map<string, Analysis>();
   private roots: string[] = [];
   private workspaceFiles: string[] | undefined;
-  private readonly configs = new Map<string, MqlConfig | undefined>();
+  /** Lint settings as `mql check` finds them; an unusable config file counts as none here. */
+  private readonly configs = new ConfigLookup({ readFile: (path) => this.fs.readFile(path), unusable: () => undefined });
 
   /** Core reads programs through this: open documents first, then the disk. */
   readonly host: SourceHost = {
@@ -124,21 +122,7 @@ export class Workspace {
    */
   lints(path: string): Diagnostic[] {
     const programs = this.allAnalyses().filter((analysis) => analysis.files.some((file) => file.path === path));
-    return lintPrograms(programs, (entry) => this.configFor(entry)).filter((d) => d.file === path);
-  }
-
-  /** The nearest valid mql.config.json above a file; an invalid one counts as none (the CLI reports it). */
-  private configFor(file: string): MqlConfig | undefined {
-    return this.configIn(dirname(file));
-  }
-
-  private configIn(folder: string): MqlConfig | undefined {
-    if (this.configs.has(folder)) return this.configs.get(folder);
-    const text = this.fs.readFile(joinPath(folder, CONFIG_FILE));
-    const parent = dirname(folder);
-    const config = text !== undefined ? readConfig(text) : parent !== folder ? this.configIn(parent) : undefined;
-    this.configs.set(folder, config);
-    return config;
+    return lintPrograms(programs, (entry) => this.configs.forFile(entry)).filter((d) => d.file === path);
   }
 
   /** The line map of any file the server has parsed (for positions in other files). */
@@ -161,14 +145,5 @@ export class Workspace {
       if (this.documents.has(entry)) affected.push(entry);
     }
     return affected;
-  }
-}
-
-function readConfig(text: string): MqlConfig | undefined {
-  try {
-    const parsed = parseConfig(JSON.parse(text));
-    return parsed.ok ? parsed.config : undefined;
-  } catch {
-    return undefined; // not JSON
   }
 }

@@ -6,7 +6,7 @@
 import { analyzeProgram, lintPrograms, sortDiagnostics, uniqueDiagnostics, type Analysis, type Diagnostic, type ParseCache } from '@mql/core';
 import { InvalidArgumentError } from 'commander';
 import { formatCheckOutput, type CheckFormat } from '../formats/index.js';
-import { ConfigFinder } from '../config.js';
+import { configLookup } from '../config.js';
 import { collectMqlFiles, nodeHost } from '../host.js';
 import { FileIndex, colors, countBySeverity, formatDiagnostics, plural } from '../report.js';
 
@@ -30,7 +30,7 @@ export function checkFiles(targets: readonly string[]): CheckOutcome {
     analyses.push(analysis);
   }
   // Lints (3xxx, warnings unless mql.config.json says otherwise) after the checker's diagnostics.
-  const configs = new ConfigFinder();
+  const configs = configLookup();
   all.push(...lintPrograms(analyses, (entry) => configs.forFile(entry)));
   return { files, diagnostics: sortDiagnostics(uniqueDiagnostics(all)), index };
 }
