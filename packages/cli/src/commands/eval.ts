@@ -20,7 +20,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
-import { parseIsoDate } from '@mql/runtime';
+import { parseIsoDate, type RulesEngine } from '@mql/runtime';
 import { dataFormatOf, fileSize, leadLabeller, leadSource, singleLead, type LeadInput, type LeadSource } from '../data.js';
 import { UsageError } from '../host.js';
 import {
@@ -93,7 +93,7 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
 
   const out = new Stdout();
   const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where });
-  const summary: BatchSummary = { now, records: 0, stages: new Map([...engine.stageNames, 'none'].map((s) => [s, 0])), invalid: [], notes: [] };
+  const summary = emptySummary(engine, now);
   const progress = startProgress(source.progress);
   const labelOf = leadLabeller(engine.artifact.lead.fields);
 
@@ -156,7 +156,7 @@ const PARALLEL_MIN_BYTES = 32 * 2 ** 20;
 async function runInWorkers(file: string, workers: number, rules: Rules, run: { now: number; format: 'jsonl' | 'csv'; options: EvalOptions }): Promise<number> {
   const { engine } = rules;
   const out = new Stdout();
-  const summary: BatchSummary = { now: run.now, records: 0, stages: new Map([...engine.stageNames, 'none'].map((s) => [s, 0])), invalid: [], notes: [] };
+  const summary = emptySummary(engine, run.now);
   let bytesRead = 0;
   const total = fileSize(file);
   const progress = startProgress(() => ({ done: bytesRead, total }));
@@ -213,6 +213,11 @@ async function* selected(source: LeadSource, only: string | undefined): AsyncGen
 
 function invalidLead(item: LeadInput, errors: InvalidLead['errors']): InvalidLead {
   return { position: item.position, ...(item.id !== undefined ? { id: item.id } : {}), errors };
+}
+
+/** A batch's summary before the first record: every stage (and `none`) at 0, in stage order. */
+function emptySummary(engine: RulesEngine, now: number): BatchSummary {
+  return { now, records: 0, stages: new Map([...engine.stageNames, 'none'].map((s) => [s, 0])), invalid: [], notes: [] };
 }
 
 /** Every record read is either a result or an invalid record; anything else is a bug here. */
