@@ -58,6 +58,16 @@ function nodesOf(node: CstNode | undefined, key: string): CstNode[] {
   return (node?.children[key] ?? []).filter(isNode);
 }
 
+const AND: ReadonlySet<string> = new Set(['and']);
+const MULTIPLICATIVE: ReadonlySet<string> = new Set(['*', '/']);
+
+/** `left operator right`; a side lost to error recovery leaves the other (or a Binary without `right`). */
+function binary(left: A.Expr | undefined, operator: IToken, right: A.Expr | undefined): A.Expr | undefined {
+  if (!left) return right;
+  const op = operator.image as A.BinaryExpr['op'];
+  return { kind: 'Binary', op, left, right, span: cover(left.span, tokenSpan(operator), right?.span) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Spans
 
@@ -486,41 +496,49 @@ class AstBuilder {
 
   // --- expressions ----------------------------------------------------------------------------
 
+  /** Comparisons joined by `and`/`or`; `and` binds tighter (parser.ts keeps the chain flat). */
   expression(node: CstNode | undefined): A.Expr | undefined {
-    return this.binaryChain(node, (operand) => this.andExpr(operand));
-  }
-
-  private andExpr(node: CstNode | undefined): A.Expr | undefined {
-    return this.binaryChain(node, (operand) => this.notExpr(operand));
+    return this.binaryChain(node, AND, (operand) => this.comparison(operand));
   }
 
   /**
-   * Folds `operand (operator operand)*` to the left. Built in a loop: a long flat chain must not
-   * cost stack depth here.
+   * Folds `operand (operator operand)*` with two precedence levels, each to the left: operators in
+   * `tight` first, then the rest (`a - b * c / d + e` is `(a - ((b * c) / d)) + e`). Built in a
+   * loop: a long flat chain must not cost stack depth here.
    */
-  private binaryChain(node: CstNode | undefined, operandOf: (node: CstNode) => A.Expr | undefined): A.Expr | undefined {
+  private binaryChain(
+    node: CstNode | undefined,
+    tight: ReadonlySet<string>,
+    operandOf: (node: CstNode) => A.Expr | undefined,
+  ): A.Expr | undefined {
     const operands = nodesOf(node, 'operand');
     const operators = tokensOf(node, 'operator');
-    let result = operands[0] && operandOf(operands[0]);
+    let term = operands[0] && operandOf(operands[0]); // the run of tight operators being folded
+    let loose: A.Expr | undefined; // everything before `term`, folded
+    let looseOperator: IToken | undefined; // joins `loose` and `term`
     for (let i = 0; i < operators.length; i++) {
       const operator = operators[i]!;
       const right = operands[i + 1] && operandOf(operands[i + 1]!);
-      if (!result) {
-        result = right;
+      if (tight.has(operator.image)) {
+        term = binary(term, operator, right);
         continue;
       }
-      const op = operator.image as A.BinaryExpr['op'];
-      result = { kind: 'Binary', op, left: result, right, span: cover(result.span, tokenSpan(operator), right?.span) };
+      loose = looseOperator ? binary(loose, looseOperator, term) : term;
+      looseOperator = operator;
+      term = right;
     }
-    return result;
+    return looseOperator ? binary(loose, looseOperator, term) : term;
   }
 
-  private notExpr(node: CstNode): A.Expr | undefined {
-    return this.prefixed(tokensOf(node, 'Not'), 'not', this.comparison(nodeOf(node, 'comparison')));
-  }
-
-  private unary(node: CstNode): A.Expr | undefined {
-    return this.prefixed(tokensOf(node, 'Minus'), '-', this.primary(nodeOf(node, 'primary')));
+  private comparison(node: CstNode): A.Expr | undefined {
+    let result = this.additive(nodeOf(node, 'additive'));
+    const predicates = nodesOf(node, 'predicate');
+    predicates.forEach((predicate, index) => {
+      const built = result && this.predicate(result, predicate);
+      if (index === 1 && built && 'opSpan' in built) this.report('MQL1005', built.opSpan);
+      result = built ?? result;
+    });
+    return this.prefixed(tokensOf(node, 'Not'), 'not', result);
   }
 
   /** Wraps `operand` in one Unary per prefix token, innermost last, in a loop. */
@@ -530,17 +548,6 @@ class AstBuilder {
       const span = cover(tokenSpan(prefixes[i]!), result?.span);
       result = { kind: 'Unary', op, operand: result, span };
     }
-    return result;
-  }
-
-  private comparison(node: CstNode | undefined): A.Expr | undefined {
-    let result = this.additive(nodeOf(node, 'additive'));
-    const predicates = nodesOf(node, 'predicate');
-    predicates.forEach((predicate, index) => {
-      const built = result && this.predicate(result, predicate);
-      if (index === 1 && built && 'opSpan' in built) this.report('MQL1005', built.opSpan);
-      result = built ?? result;
-    });
     return result;
   }
 
@@ -567,16 +574,17 @@ class AstBuilder {
     return { kind: 'Within', subject, duration: this.duration(tokenOf(node, 'Duration')), opSpan, span };
   }
 
+  /** Operands joined by `+ - * /`; `*` and `/` bind tighter. */
   private additive(node: CstNode | undefined): A.Expr | undefined {
-    return this.binaryChain(node, (operand) => this.multiplicative(operand));
+    return this.binaryChain(node, MULTIPLICATIVE, (operand) => this.unary(operand));
   }
 
-  private multiplicative(node: CstNode): A.Expr | undefined {
-    return this.binaryChain(node, (operand) => this.unary(operand));
+  /** Prefix minuses, then a literal, `now`, a path, a parenthesis, a list or a call. */
+  private unary(node: CstNode): A.Expr | undefined {
+    return this.prefixed(tokensOf(node, 'Minus'), '-', this.primary(node));
   }
 
-  private primary(node: CstNode | undefined): A.Expr | undefined {
-    if (!node) return undefined;
+  private primary(node: CstNode): A.Expr | undefined {
     const literal =
       this.number(tokenOf(node, 'Number')) ??
       this.string(tokenOf(node, 'String')) ??

@@ -484,35 +484,31 @@ export class MqlParser extends CstParser {
   });
 
   // ---------------------------------------------------------------------------------------------
-  // Expressions, lowest precedence first: or; and; not; comparisons and predicates; + -; * /;
-  // unary -; primary. Operators are labelled `operator` so the builder sees them in order.
+  // Expressions. Two flat levels instead of one rule per precedence level: `expression` joins
+  // comparisons with `and`/`or`, `additive` joins operands with `+ - * /`, and the AST builder
+  // applies precedence (`*` `/` before `+` `-`, `and` before `or`). A rule per level put eight CST
+  // nodes above every literal and name; building and walking them was most of a cold parse.
+  // Operators are labelled `operator` so the builder sees them in order.
 
   public expression = this.RULE('expression', () => {
-    this.SUBRULE(this.andExpr, { LABEL: 'operand' });
+    this.SUBRULE(this.comparison, { LABEL: 'operand' });
     this.MANY(() => {
-      this.CONSUME(T.Or, { LABEL: 'operator' });
-      this.SUBRULE2(this.andExpr, { LABEL: 'operand' });
+      this.OR([
+        { ALT: () => this.CONSUME(T.And, { LABEL: 'operator' }) },
+        { ALT: () => this.CONSUME(T.Or, { LABEL: 'operator' }) },
+      ]);
+      this.SUBRULE2(this.comparison, { LABEL: 'operand' });
     });
   });
 
-  public andExpr = this.RULE('andExpr', () => {
-    this.SUBRULE(this.notExpr, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.CONSUME(T.And, { LABEL: 'operator' });
-      this.SUBRULE2(this.notExpr, { LABEL: 'operand' });
-    });
-  });
-
-  /** Prefix `not`s are a loop, not recursion, so a long run cannot exhaust the stack. */
-  public notExpr = this.RULE('notExpr', () => {
-    this.MANY(() => this.CONSUME(T.Not));
-    this.SUBRULE(this.comparison);
-  });
-
-  /** A chain such as `a < b < c` is parsed and reported by the builder (MQL1005). */
+  /**
+   * Prefix `not`s (a loop, not recursion, so a long run cannot exhaust the stack) apply to the
+   * whole comparison. A chain such as `a < b < c` is parsed and reported by the builder (MQL1005).
+   */
   public comparison = this.RULE('comparison', () => {
+    this.MANY(() => this.CONSUME(T.Not));
     this.SUBRULE(this.additive);
-    this.MANY(() => this.SUBRULE(this.predicate));
+    this.MANY2(() => this.SUBRULE(this.predicate));
   });
 
   public predicate = this.RULE('predicate', () => {
@@ -571,37 +567,24 @@ export class MqlParser extends CstParser {
   });
 
   public additive = this.RULE('additive', () => {
-    this.SUBRULE(this.multiplicative, { LABEL: 'operand' });
+    this.SUBRULE(this.unary, { LABEL: 'operand' });
     this.MANY({
       GATE: () => !this.startsScoreRule(),
       DEF: () => {
         this.OR([
           { ALT: () => this.CONSUME(T.Plus, { LABEL: 'operator' }) },
           { ALT: () => this.CONSUME(T.Minus, { LABEL: 'operator' }) },
+          { ALT: () => this.CONSUME(T.Star, { LABEL: 'operator' }) },
+          { ALT: () => this.CONSUME(T.Slash, { LABEL: 'operator' }) },
         ]);
-        this.SUBRULE2(this.multiplicative, { LABEL: 'operand' });
+        this.SUBRULE2(this.unary, { LABEL: 'operand' });
       },
     });
   });
 
-  public multiplicative = this.RULE('multiplicative', () => {
-    this.SUBRULE(this.unary, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Star, { LABEL: 'operator' }) },
-        { ALT: () => this.CONSUME(T.Slash, { LABEL: 'operator' }) },
-      ]);
-      this.SUBRULE2(this.unary, { LABEL: 'operand' });
-    });
-  });
-
-  /** Prefix minuses are a loop for the same reason as `not`. */
+  /** A primary expression after prefix minuses (a loop for the same reason as `not`). */
   public unary = this.RULE('unary', () => {
     this.MANY(() => this.CONSUME(T.Minus));
-    this.SUBRULE(this.primary);
-  });
-
-  public primary = this.RULE('primary', () => {
     this.OR({
       ERR_MSG: 'an expression',
       DEF: [

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Declaration, Expr, FileNode } from '../src/ast.js';
 import { KEYWORDS, tokenize } from '../src/lexer.js';
@@ -317,6 +318,36 @@ describe('expressions', () => {
         },
       },
     });
+  });
+
+  it('operator chains fold by precedence, each level to the left (property)', () => {
+    // The parser keeps `and`/`or` chains and `+ - * /` chains flat; the builder applies precedence.
+    // Checked against an independent precedence-climbing parse of the same token sequence.
+    const level: Record<string, number> = { or: 1, and: 2, '+': 3, '-': 3, '*': 4, '/': 4 };
+    const reference = (names: string[], ops: string[]): string => {
+      let at = 0;
+      const climb = (minLevel: number): string => {
+        let left = names[at]!;
+        while (at < ops.length && level[ops[at]!]! >= minLevel) {
+          const op = ops[at]!;
+          at += 1;
+          left = `(${left} ${op} ${climb(level[op]! + 1)})`;
+        }
+        return left;
+      };
+      return climb(1);
+    };
+    const print = (e: Expr): string =>
+      e.kind === 'Binary' ? `(${print(e.left)} ${e.op} ${e.right ? print(e.right) : '?'})` : e.kind === 'Path' ? e.segments[0]!.name : '?';
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('or', 'and', '+', '-', '*', '/'), { minLength: 1, maxLength: 12 }), (ops) => {
+        const names = [...ops.keys(), ops.length].map((i) => `x${i}`);
+        const source = names.map((name, i) => (i < ops.length ? `${name} ${ops[i]}` : name)).join(' ');
+        const decl = onlyDecl(`segment s = ${source}`);
+        expect(decl.kind === 'Segment' && decl.expr && print(decl.expr)).toBe(reference(names, ops));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('`not` applies to a whole comparison', () => {
