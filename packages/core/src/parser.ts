@@ -3,8 +3,21 @@
 // caller resets `input` each time. Semantic actions live in build-ast.ts, not here.
 //
 // Every rule is also written out in grammar/mql.ebnf; keep the two in step.
+//
+// The alternatives of the busiest ORs (`…Alternatives` fields) are built once rather than written
+// inline: an inline OR allocates its array, an object and a closure per alternative on every call,
+// which was a third of the memory a large parse allocated (Chevrotain's performance guide,
+// "caching arrays of alternatives"). They only refer to `this`, never to a rule's local state.
 
-import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import {
+  CstParser,
+  EOF,
+  type IOrAlt,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type OrMethodOpts,
+  type TokenType,
+} from 'chevrotain';
 import * as T from './lexer.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -120,21 +133,23 @@ export class MqlParser extends CstParser {
   });
 
   public declaration = this.RULE('declaration', () => {
-    this.OR({
-      ERR_MSG: 'a declaration',
-      DEF: [
-        { ALT: () => this.SUBRULE(this.importDecl) },
-        { ALT: () => this.SUBRULE(this.leadDecl) },
-        { ALT: () => this.SUBRULE(this.eventDecl) },
-        { ALT: () => this.SUBRULE(this.listDecl) },
-        { ALT: () => this.SUBRULE(this.segmentDecl) },
-        { ALT: () => this.SUBRULE(this.scoreDecl) },
-        { ALT: () => this.SUBRULE(this.gradeDecl) },
-        { ALT: () => this.SUBRULE(this.stageDecl) },
-        { ALT: () => this.SUBRULE(this.testDecl) },
-      ],
-    });
+    this.OR(this.declarationAlternatives);
   });
+
+  private readonly declarationAlternatives: OrMethodOpts<unknown> = {
+    ERR_MSG: 'a declaration',
+    DEF: [
+      { ALT: () => this.SUBRULE(this.importDecl) },
+      { ALT: () => this.SUBRULE(this.leadDecl) },
+      { ALT: () => this.SUBRULE(this.eventDecl) },
+      { ALT: () => this.SUBRULE(this.listDecl) },
+      { ALT: () => this.SUBRULE(this.segmentDecl) },
+      { ALT: () => this.SUBRULE(this.scoreDecl) },
+      { ALT: () => this.SUBRULE(this.gradeDecl) },
+      { ALT: () => this.SUBRULE(this.stageDecl) },
+      { ALT: () => this.SUBRULE(this.testDecl) },
+    ],
+  };
 
   public importDecl = this.RULE('importDecl', () => {
     this.CONSUME(T.Import);
@@ -511,96 +526,103 @@ export class MqlParser extends CstParser {
     this.MANY2(() => this.SUBRULE(this.predicate));
   });
 
+  private readonly comparisonOperatorAlternatives: IOrAlt<unknown>[] = COMPARISON_OPERATORS.map((op) => ({
+    ALT: () => this.CONSUME(op, { LABEL: 'operator' }),
+  }));
+
+  private readonly predicateAlternatives: IOrAlt<unknown>[] = [
+    {
+      ALT: () => {
+        this.OR2(this.comparisonOperatorAlternatives);
+        this.SUBRULE(this.additive, { LABEL: 'right' });
+      },
+    },
+    {
+      ALT: () => {
+        this.OPTION(() => this.CONSUME(T.Not));
+        this.CONSUME(T.In);
+        this.SUBRULE2(this.additive, { LABEL: 'right' });
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(T.Contains);
+        this.SUBRULE3(this.additive, { LABEL: 'right' });
+      },
+    },
+    {
+      ALT: () => {
+        this.OR3([{ ALT: () => this.CONSUME(T.Starts) }, { ALT: () => this.CONSUME(T.Ends) }]);
+        this.CONSUME(T.With);
+        this.SUBRULE4(this.additive, { LABEL: 'right' });
+      },
+    },
+    {
+      // The bounds are additive-level, so the `and` here is never the boolean `and`.
+      ALT: () => {
+        this.CONSUME(T.Between);
+        this.SUBRULE5(this.additive, { LABEL: 'low' });
+        this.CONSUME(T.And);
+        this.SUBRULE6(this.additive, { LABEL: 'high' });
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(T.Is);
+        this.OR4({
+          ERR_MSG: '`set` or `missing`',
+          DEF: [{ ALT: () => this.CONSUME(T.Set) }, { ALT: () => this.CONSUME(T.Missing) }],
+        });
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(T.Within);
+        this.CONSUME(T.DurationLit);
+      },
+    },
+  ];
+
   public predicate = this.RULE('predicate', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.OR2(COMPARISON_OPERATORS.map((op) => ({ ALT: () => this.CONSUME(op, { LABEL: 'operator' }) })));
-          this.SUBRULE(this.additive, { LABEL: 'right' });
-        },
-      },
-      {
-        ALT: () => {
-          this.OPTION(() => this.CONSUME(T.Not));
-          this.CONSUME(T.In);
-          this.SUBRULE2(this.additive, { LABEL: 'right' });
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Contains);
-          this.SUBRULE3(this.additive, { LABEL: 'right' });
-        },
-      },
-      {
-        ALT: () => {
-          this.OR3([{ ALT: () => this.CONSUME(T.Starts) }, { ALT: () => this.CONSUME(T.Ends) }]);
-          this.CONSUME(T.With);
-          this.SUBRULE4(this.additive, { LABEL: 'right' });
-        },
-      },
-      {
-        // The bounds are additive-level, so the `and` here is never the boolean `and`.
-        ALT: () => {
-          this.CONSUME(T.Between);
-          this.SUBRULE5(this.additive, { LABEL: 'low' });
-          this.CONSUME(T.And);
-          this.SUBRULE6(this.additive, { LABEL: 'high' });
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Is);
-          this.OR4({
-            ERR_MSG: '`set` or `missing`',
-            DEF: [{ ALT: () => this.CONSUME(T.Set) }, { ALT: () => this.CONSUME(T.Missing) }],
-          });
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Within);
-          this.CONSUME(T.DurationLit);
-        },
-      },
-    ]);
+    this.OR(this.predicateAlternatives);
   });
+
+  private readonly arithmeticOperatorAlternatives: IOrAlt<unknown>[] = [T.Plus, T.Minus, T.Star, T.Slash].map((op) => ({
+    ALT: () => this.CONSUME(op, { LABEL: 'operator' }),
+  }));
 
   public additive = this.RULE('additive', () => {
     this.SUBRULE(this.unary, { LABEL: 'operand' });
     this.MANY({
       GATE: () => !this.startsScoreRule(),
       DEF: () => {
-        this.OR([
-          { ALT: () => this.CONSUME(T.Plus, { LABEL: 'operator' }) },
-          { ALT: () => this.CONSUME(T.Minus, { LABEL: 'operator' }) },
-          { ALT: () => this.CONSUME(T.Star, { LABEL: 'operator' }) },
-          { ALT: () => this.CONSUME(T.Slash, { LABEL: 'operator' }) },
-        ]);
+        this.OR(this.arithmeticOperatorAlternatives);
         this.SUBRULE2(this.unary, { LABEL: 'operand' });
       },
     });
   });
 
+  private readonly primaryAlternatives: OrMethodOpts<unknown> = {
+    ERR_MSG: 'an expression',
+    DEF: [
+      { ALT: () => this.CONSUME(T.NumberLit) },
+      { ALT: () => this.CONSUME(T.StringLit) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.DateLit) },
+      { ALT: () => this.CONSUME(T.DurationLit) },
+      { ALT: () => this.CONSUME(T.Now) },
+      { ALT: () => this.SUBRULE(this.path) },
+      { ALT: () => this.SUBRULE(this.parenExpr) },
+      { ALT: () => this.SUBRULE(this.arrayLiteral) },
+      { ALT: () => this.SUBRULE(this.call) },
+    ],
+  };
+
   /** A primary expression after prefix minuses (a loop for the same reason as `not`). */
   public unary = this.RULE('unary', () => {
     this.MANY(() => this.CONSUME(T.Minus));
-    this.OR({
-      ERR_MSG: 'an expression',
-      DEF: [
-        { ALT: () => this.CONSUME(T.NumberLit) },
-        { ALT: () => this.CONSUME(T.StringLit) },
-        { ALT: () => this.CONSUME(T.True) },
-        { ALT: () => this.CONSUME(T.False) },
-        { ALT: () => this.CONSUME(T.DateLit) },
-        { ALT: () => this.CONSUME(T.DurationLit) },
-        { ALT: () => this.CONSUME(T.Now) },
-        { ALT: () => this.SUBRULE(this.path) },
-        { ALT: () => this.SUBRULE(this.parenExpr) },
-        { ALT: () => this.SUBRULE(this.arrayLiteral) },
-        { ALT: () => this.SUBRULE(this.call) },
-      ],
-    });
+    this.OR(this.primaryAlternatives);
   });
 
   /** `a.b.c`; the first segment may be `lead`, any segment may be `at` (an event's timestamp). */
