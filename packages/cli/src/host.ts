@@ -3,7 +3,7 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { SourceHost } from '@mql/core';
+import { FOLDERS_NOT_SEARCHED, type SourceHost } from '@mql/core';
 
 export const nodeHost: SourceHost = {
   readFile(file: string): string | undefined {
@@ -25,7 +25,6 @@ export function displayPath(file: string): string {
   return relative && !relative.startsWith('..') ? relative.split(path.sep).join('/') : file;
 }
 
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist']);
 
 export class UsageError extends Error {}
 
@@ -35,7 +34,7 @@ export function collectMqlFiles(targets: readonly string[]): string[] {
   const walk = (folder: string) => {
     for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(folder, entry.name);
-      if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) walk(full);
+      if (entry.isDirectory() && !FOLDERS_NOT_SEARCHED.has(entry.name)) walk(full);
       else if (entry.isFile() && entry.name.endsWith('.mql')) found.add(toCorePath(full));
     }
   };

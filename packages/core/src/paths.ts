@@ -38,3 +38,9 @@ export function relativePath(fromDir: string, to: string): string {
 export function resolveImport(importingFile: string, specifier: string): string {
   return joinPath(dirname(importingFile), specifier);
 }
+
+/**
+ * Folders that never hold a project's rules, passed over when a host searches for `.mql` files
+ * (`mql check` on a folder, the language server's workspace index).
+ */
+export const FOLDERS_NOT_SEARCHED: ReadonlySet<string> = new Set(['node_modules', '.git', 'dist']);

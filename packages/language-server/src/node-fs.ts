@@ -3,9 +3,9 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { FOLDERS_NOT_SEARCHED } from '@mql/core';
 import type { FileSystem } from './workspace.js';
 
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist']);
 /** A workspace is searched this deep at most, so opening a home folder stays quick. */
 const MAX_DEPTH = 12;
 
@@ -38,7 +38,7 @@ export const nodeFileSystem: FileSystem = {
       }
       for (const entry of entries) {
         const full = path.join(folder, entry.name);
-        if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.')) walk(full, depth + 1);
+        if (entry.isDirectory() && !FOLDERS_NOT_SEARCHED.has(entry.name) && !entry.name.startsWith('.')) walk(full, depth + 1);
         else if (entry.isFile() && entry.name.endsWith('.mql')) found.push(full.split(path.sep).join('/'));
       }
     };
