@@ -15,7 +15,7 @@ try {
   // The parser is TypeScript: bundle it together with Chevrotain so plain Node can import it.
   await build({
     stdin: {
-      contents: "export { mqlParser } from './packages/core/src/parser.ts'; export { createSyntaxDiagramsCode } from 'chevrotain';",
+      contents: "export { mqlParser } from './packages/core/src/syntax/parser.ts'; export { createSyntaxDiagramsCode } from 'chevrotain';",
       resolveDir: root,
       loader: 'ts',
     },

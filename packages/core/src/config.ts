@@ -6,7 +6,7 @@
 // A lint is named by its code or by its readable name; unknown keys, codes and severities are errors.
 
 import { z } from 'zod';
-import { dirname, joinPath } from './paths.js';
+import { dirname, joinPath } from './check/paths.js';
 
 /** Every lint: code → readable name (used in `mql.config.json` and in `// mql-ignore`). */
 export const LINT_NAMES = {

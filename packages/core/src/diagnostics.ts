@@ -4,7 +4,7 @@
 // Codes: 1xxx syntax, 2xxx names and types, 3xxx lints (warnings). Tests, quick fixes and docs
 // refer to codes, never to message text.
 
-import type { Span } from './ast.js';
+import type { Span } from './syntax/ast.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 

@@ -3,7 +3,7 @@
 // Colours are the caller's choice (the CLI passes its colour functions; plain text by default).
 
 import type { Diagnostic } from './diagnostics.js';
-import type { LineMap } from './source-map.js';
+import type { LineMap } from './syntax/source-map.js';
 
 export interface RenderStyle {
   error(text: string): string;

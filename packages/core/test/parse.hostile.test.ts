@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Expr } from '../src/ast.js';
-import { MAX_NESTING_DEPTH, parseFile } from '../src/parse.js';
+import type { Expr } from '../src/syntax/ast.js';
+import { MAX_NESTING_DEPTH, parseFile } from '../src/syntax/parse.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const funnel = readFileSync(path.join(here, '../../../examples/b2b-funnel/funnel.mql'), 'utf8');

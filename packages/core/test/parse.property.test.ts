@@ -6,8 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Span } from '../src/ast.js';
-import { parseFile, type ParseResult } from '../src/parse.js';
+import type { Span } from '../src/syntax/ast.js';
+import { parseFile, type ParseResult } from '../src/syntax/parse.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const examplesDir = path.join(here, '../../../examples/b2b-funnel');

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Declaration, Expr, FileNode } from '../src/ast.js';
-import { KEYWORDS, tokenize } from '../src/lexer.js';
-import { parseFile } from '../src/parse.js';
-import { MqlParser } from '../src/parser.js';
+import type { Declaration, Expr, FileNode } from '../src/syntax/ast.js';
+import { KEYWORDS, tokenize } from '../src/syntax/lexer.js';
+import { parseFile } from '../src/syntax/parse.js';
+import { MqlParser } from '../src/syntax/parser.js';
 import { compareBaseline, renderDiagnosticsBaseline } from './baseline.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

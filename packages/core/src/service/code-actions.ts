@@ -1,8 +1,8 @@
 // Quick fixes: the fixes the checker attached to its diagnostics ("did you mean" replacements,
 // a missing required field added to a test's lead), offered for the diagnostics in a range.
 
-import type { Span } from '../ast.js';
-import type { Analysis } from '../checker.js';
+import type { Span } from '../syntax/ast.js';
+import type { Analysis } from '../check/checker.js';
 import type { Diagnostic, TextEdit } from '../diagnostics.js';
 
 export interface CodeAction {

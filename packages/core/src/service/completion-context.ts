@@ -4,10 +4,10 @@
 // and names fit, even in a file that is broken elsewhere or unfinished at the cursor.
 
 import type { IToken, ISyntacticContentAssistPath, TokenType } from 'chevrotain';
-import type { Declaration, Span } from '../ast.js';
-import * as T from '../lexer.js';
-import { mqlParser } from '../parser.js';
-import type { ProgramFile } from '../program.js';
+import type { Declaration, Span } from '../syntax/ast.js';
+import * as T from '../syntax/lexer.js';
+import { mqlParser } from '../syntax/parser.js';
+import type { ProgramFile } from '../check/program.js';
 import { declarationIndexBefore, isWordToken, tokenEnd, tokensBetween } from './source.js';
 
 export interface CursorContext {

@@ -10,12 +10,12 @@
 // keys of a test's lead; types in a schema; file paths in `import`.
 
 import type { IToken, TokenType } from 'chevrotain';
-import type { PathExpr, Span } from '../ast.js';
-import { ExprChecker } from '../check-expr.js';
-import type { Analysis } from '../checker.js';
-import * as T from '../lexer.js';
-import { dirname, joinPath, relativePath } from '../paths.js';
-import { PRIMITIVE_TYPE_NAMES, type FieldInfo, type Type } from '../types.js';
+import type { PathExpr, Span } from '../syntax/ast.js';
+import { ExprChecker } from '../check/check-expr.js';
+import type { Analysis } from '../check/checker.js';
+import * as T from '../syntax/lexer.js';
+import { dirname, joinPath, relativePath } from '../check/paths.js';
+import { PRIMITIVE_TYPE_NAMES, type FieldInfo, type Type } from '../check/types.js';
 import {
   cursorContext,
   enclosingOpener,

@@ -2,8 +2,8 @@
 // comments, runs of line comments and runs of imports. Lines are 0-based; a range ends on the line
 // before a closing `}` so the brace stays visible when folded.
 
-import type { Declaration, FieldDecl, ObjectLiteral, Span } from '../ast.js';
-import type { ProgramFile } from '../program.js';
+import type { Declaration, FieldDecl, ObjectLiteral, Span } from '../syntax/ast.js';
+import type { ProgramFile } from '../check/program.js';
 
 export interface FoldingRange {
   startLine: number;

@@ -2,12 +2,12 @@
 // column and documentation; events their attributes; declarations their source and documentation;
 // a score also its rules and the lowest and highest value it can take; a list its elements.
 
-import type { Declaration, ScoreDecl, Span } from '../ast.js';
-import type { Analysis } from '../checker.js';
-import type { SymbolDefinition } from '../symbols.js';
-import type { FieldInfo } from '../types.js';
+import type { Declaration, ScoreDecl, Span } from '../syntax/ast.js';
+import type { Analysis } from '../check/checker.js';
+import type { SymbolDefinition } from '../check/symbols.js';
+import type { FieldInfo } from '../check/types.js';
 import { targetAt } from './navigation.js';
-import { formatBound, ruleContribution, scoreBounds } from '../lint-bounds.js';
+import { formatBound, ruleContribution, scoreBounds } from '../lint/lint-bounds.js';
 import { programFile, sourceText, typeText } from './source.js';
 
 export interface HoverInfo {

@@ -14,12 +14,12 @@
 // grows; after a few tries the whole file is parsed, so the result always equals a full parse
 // (a property test checks this on random edits).
 
-import type { Declaration, FileNode, ImportDecl, Span } from '../ast.js';
+import type { Declaration, FileNode, ImportDecl, Span } from '../syntax/ast.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { parseFile, type Comment } from '../parse.js';
-import { resolveImport } from '../paths.js';
-import { parseProgramFile, type ProgramFile } from '../program.js';
-import { LineMap } from '../source-map.js';
+import { parseFile, type Comment } from '../syntax/parse.js';
+import { resolveImport } from '../check/paths.js';
+import { parseProgramFile, type ProgramFile } from '../check/program.js';
+import { LineMap } from '../syntax/source-map.js';
 
 /** The changed range: `[start, oldEnd)` of the old text became `[start, newEnd)` of the new one. */
 export interface TextChange {

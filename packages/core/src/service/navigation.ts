@@ -2,9 +2,9 @@
 // includes it. Answered from the checker's symbol index (definitions and references by key) and
 // the files' imports.
 
-import type { Span } from '../ast.js';
-import type { Analysis } from '../checker.js';
-import type { SymbolDefinition, SymbolKey } from '../symbols.js';
+import type { Span } from '../syntax/ast.js';
+import type { Analysis } from '../check/checker.js';
+import type { SymbolDefinition, SymbolKey } from '../check/symbols.js';
 import { programFile, touches } from './source.js';
 
 export interface Location {

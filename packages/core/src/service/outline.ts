@@ -1,9 +1,9 @@
 // The outline of a file (document symbols: declarations with their fields, rules, bands, clauses
 // and tests) and the declarations of a whole workspace (workspace symbols).
 
-import type { Declaration, FieldDecl, Span } from '../ast.js';
-import type { Analysis } from '../checker.js';
-import type { ProgramFile } from '../program.js';
+import type { Declaration, FieldDecl, Span } from '../syntax/ast.js';
+import type { Analysis } from '../check/checker.js';
+import type { ProgramFile } from '../check/program.js';
 
 export type OutlineKind =
   | 'import'

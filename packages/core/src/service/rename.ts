@@ -2,12 +2,12 @@
 // program of the workspace. A new name must be a plain identifier, not a keyword, and must not
 // collide with a name that would then mean something else.
 
-import type { Span } from '../ast.js';
-import type { Analysis } from '../checker.js';
+import type { Span } from '../syntax/ast.js';
+import type { Analysis } from '../check/checker.js';
 import type { TextEdit } from '../diagnostics.js';
-import * as T from '../lexer.js';
-import { withArticle } from '../check-expr.js';
-import type { FieldInfo } from '../types.js';
+import * as T from '../syntax/lexer.js';
+import { withArticle } from '../check/check-expr.js';
+import type { FieldInfo } from '../check/types.js';
 import { referencesOf, targetAt, type Target } from './navigation.js';
 
 export type RenameCheck = { ok: true; span: Span; placeholder: string } | { ok: false; message: string };

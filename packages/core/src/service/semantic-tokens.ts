@@ -2,9 +2,9 @@
 // editor can colour a score, a segment, a field and an event attribute differently (the TextMate
 // grammar cannot know). Keywords, strings, numbers and comments stay with the grammar.
 
-import type { Span } from '../ast.js';
-import type { Analysis } from '../checker.js';
-import type { SymbolDefinition } from '../symbols.js';
+import type { Span } from '../syntax/ast.js';
+import type { Analysis } from '../check/checker.js';
+import type { SymbolDefinition } from '../check/symbols.js';
 
 /** Token types, in the order of the legend an LSP server announces (standard LSP names). */
 export const SEMANTIC_TOKEN_TYPES = ['event', 'variable', 'function', 'enum', 'class', 'property'] as const;

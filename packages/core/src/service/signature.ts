@@ -1,8 +1,8 @@
 // Signature help for the event functions (`count`, `any`, `none`, `sum`, `days_since`): which call
 // the cursor is in, from the tokens of the declaration, and which argument it is at.
 
-import type { Analysis } from '../checker.js';
-import * as T from '../lexer.js';
+import type { Analysis } from '../check/checker.js';
+import * as T from '../syntax/lexer.js';
 import { enclosingOpener } from './completion-context.js';
 import { declarationIndexBefore, programFile, tokenEnd, tokensBetween } from './source.js';
 

@@ -3,7 +3,7 @@
 // it exactly where the parser would accept it. Bodies use LSP snippet syntax.
 
 import type { TokenType } from 'chevrotain';
-import * as T from '../lexer.js';
+import * as T from '../syntax/lexer.js';
 
 export interface Snippet {
   label: string;

@@ -2,11 +2,11 @@
 // the tokens of part of a file, and how types and declarations read in hovers and completions.
 
 import type { IToken } from 'chevrotain';
-import type { Declaration, Span } from '../ast.js';
-import type { Analysis } from '../checker.js';
-import * as T from '../lexer.js';
-import type { ProgramFile } from '../program.js';
-import { formatMembers, type Type } from '../types.js';
+import type { Declaration, Span } from '../syntax/ast.js';
+import type { Analysis } from '../check/checker.js';
+import * as T from '../syntax/lexer.js';
+import type { ProgramFile } from '../check/program.js';
+import { formatMembers, type Type } from '../check/types.js';
 
 export function programFile(analysis: Analysis, path: string): ProgramFile | undefined {
   return analysis.files.find((file) => file.path === path);

@@ -2,10 +2,10 @@
 // compile it. The CLI, the language server and the tests all go through here or analyzeProgram.
 
 import type { RulesArtifact } from '@mql/artifact';
-import { analyzeProgram, type Analysis } from './checker.js';
-import { hasErrors, makeDiagnostic, type Diagnostic } from './diagnostics.js';
+import { analyzeProgram, type Analysis } from '../check/checker.js';
+import { hasErrors, makeDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { compileAnalysis, type CompileOptions } from './lower.js';
-import type { ParseCache, SourceHost } from './program.js';
+import type { ParseCache, SourceHost } from '../check/program.js';
 
 export interface CompileResult {
   analysis: Analysis;

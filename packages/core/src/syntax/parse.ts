@@ -4,7 +4,7 @@
 import { EOF, type CstNode, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import type { FileNode, Span } from './ast.js';
 import { buildAst } from './build-ast.js';
-import { makeDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { makeDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import * as T from './lexer.js';
 import { mqlParser } from './parser.js';
 

@@ -14,11 +14,11 @@
 // output and compares the tokens, and refuses to return a text that fails that check.
 
 import type { IToken } from 'chevrotain';
-import type * as A from './ast.js';
-import { makeDiagnostic, type Diagnostic } from './diagnostics.js';
-import * as T from './lexer.js';
-import { parseFile, type Comment } from './parse.js';
-import { firstAbove, firstAtLeast, lastAtOrBefore } from './source-map.js';
+import type * as A from '../syntax/ast.js';
+import { makeDiagnostic, type Diagnostic } from '../diagnostics.js';
+import * as T from '../syntax/lexer.js';
+import { parseFile, type Comment } from '../syntax/parse.js';
+import { firstAbove, firstAtLeast, lastAtOrBefore } from '../syntax/source-map.js';
 
 export interface FormatResult {
   /** The formatted text; undefined when the file has syntax errors (then `diagnostics` has them). */

@@ -1,6 +1,6 @@
 // The checker's types: what an expression or a field can hold, and how to name it in a message.
 
-import type { Span } from './ast.js';
+import type { Span } from '../syntax/ast.js';
 
 export interface FieldInfo {
   name: string;

@@ -11,8 +11,8 @@
 // A formula score (`score x = EXPR`) gets interval arithmetic over its expression; a missing
 // result counts as 0 (LANGUAGE.md §6), so 0 is inside the bounds whenever a part can be missing.
 
-import type { Expr, ScoreDecl, ScoreRule } from './ast.js';
-import type { Analysis } from './checker.js';
+import type { Expr, ScoreDecl, ScoreRule } from '../syntax/ast.js';
+import type { Analysis } from '../check/checker.js';
 
 export interface ScoreBounds {
   min: number;

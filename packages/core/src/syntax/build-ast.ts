@@ -7,7 +7,7 @@
 
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type * as A from './ast.js';
-import { makeDiagnostic, type Diagnostic } from './diagnostics.js';
+import { makeDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { dateMs, decodeString, durationMs, tokenSpan } from './lexer.js';
 
 export interface BuildAstInput {

@@ -5,7 +5,7 @@
 // grammar generator share one source of truth with the parser.
 
 import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
-import { makeDiagnostic, type Diagnostic } from './diagnostics.js';
+import { makeDiagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Span } from './ast.js';
 
 // ---------------------------------------------------------------------------------------------

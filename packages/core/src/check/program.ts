@@ -2,11 +2,11 @@
 // Core does no I/O: the host hands over file texts. Import cycles and missing files are reported
 // at the import that causes them; the rest of the program is still loaded and checked.
 
-import type { FileNode, ImportDecl } from './ast.js';
-import { makeDiagnostic, type Diagnostic } from './diagnostics.js';
-import { parseFile, type Comment } from './parse.js';
+import type { FileNode, ImportDecl } from '../syntax/ast.js';
+import { makeDiagnostic, type Diagnostic } from '../diagnostics.js';
+import { parseFile, type Comment } from '../syntax/parse.js';
 import { dirname, relativePath, resolveImport } from './paths.js';
-import { LineMap } from './source-map.js';
+import { LineMap } from '../syntax/source-map.js';
 
 export interface SourceHost {
   /** The text of a file, or undefined when there is no such file. */

@@ -18,12 +18,12 @@ import {
   type StageClause,
   type TestCase,
 } from '@mql/artifact';
-import type { CallExpr, EventQuery, Expr, GradeDecl, LiteralValue, ListDecl, ScoreDecl, Span, StageDecl, TestDecl } from './ast.js';
-import type { Analysis } from './checker.js';
-import { hasErrors } from './diagnostics.js';
-import { dirname, relativePath } from './paths.js';
-import type { ProgramFile } from './program.js';
-import type { FieldInfo, Type } from './types.js';
+import type { CallExpr, EventQuery, Expr, GradeDecl, LiteralValue, ListDecl, ScoreDecl, Span, StageDecl, TestDecl } from '../syntax/ast.js';
+import type { Analysis } from '../check/checker.js';
+import { hasErrors } from '../diagnostics.js';
+import { dirname, relativePath } from '../check/paths.js';
+import type { ProgramFile } from '../check/program.js';
+import type { FieldInfo, Type } from '../check/types.js';
 
 /** The evaluation time of a test without `now` (LANGUAGE.md §8). */
 export const DEFAULT_TEST_NOW = Date.UTC(2026, 0, 1);

@@ -2,9 +2,9 @@
 // schema (unknown field, wrong type, missing required field, enum membership, each with the usual
 // suggestions and fixes), stage names in `expect stage`, and conditions in `expect`.
 
-import type { LiteralValue, ObjectLiteral, Span, TestDecl } from './ast.js';
+import type { LiteralValue, ObjectLiteral, Span, TestDecl } from '../syntax/ast.js';
 import { didYouMean, replaceFix, type ExprChecker } from './check-expr.js';
-import { makeDiagnostic, type Diagnostic, type DiagnosticInit, type Fix } from './diagnostics.js';
+import { makeDiagnostic, type Diagnostic, type DiagnosticInit, type Fix } from '../diagnostics.js';
 import { suggest } from './suggest.js';
 import { attrKey, declKey, fieldKey, type ProgramSymbols, type SymbolKey } from './symbols.js';
 import { describeType, enumHasMember, type FieldInfo, type Type } from './types.js';

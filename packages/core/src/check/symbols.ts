@@ -2,8 +2,8 @@
 // types with their fields. Also the index of definitions and references that go to definition,
 // find references, rename and hover are answered from.
 
-import type { Declaration, EventDecl, FieldDecl, LeadDecl, Span, TypeNode } from './ast.js';
-import { makeDiagnostic, type Diagnostic } from './diagnostics.js';
+import type { Declaration, EventDecl, FieldDecl, LeadDecl, Span, TypeNode } from '../syntax/ast.js';
+import { makeDiagnostic, type Diagnostic } from '../diagnostics.js';
 import type { ProgramFile } from './program.js';
 import { suggest } from './suggest.js';
 import { PRIMITIVE_TYPE_NAMES, primitiveType, type FieldInfo, type Type } from './types.js';

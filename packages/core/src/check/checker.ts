@@ -2,10 +2,10 @@
 // segments, scores, grades, stages, tests), finds cycles between segments, scores and grades and
 // between stages, and collects every diagnostic with the parse and import diagnostics, sorted.
 
-import type { Declaration, GradeDecl, ListDecl, ScoreDecl, StageDecl } from './ast.js';
+import type { Declaration, GradeDecl, ListDecl, ScoreDecl, StageDecl } from '../syntax/ast.js';
 import { ExprChecker, didYouMean, isLiteral, replaceFix, withArticle, type ExprFacts } from './check-expr.js';
 import { TestChecker } from './check-tests.js';
-import { makeDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { makeDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { loadProgram, type LoadedProgram, type ParseCache, type ProgramFile, type SourceHost } from './program.js';
 import { suggest } from './suggest.js';
 import { collectSymbols, declKey, type ProgramSymbols } from './symbols.js';

@@ -7,12 +7,12 @@
 // comparison false (LANGUAGE.md §5), so "never holds" survives them, while "always holds" is only
 // claimed for values that cannot be missing (required fields, scores, grades).
 
-import type { BetweenExpr, CompareExpr, Expr, GradeDecl, InExpr, IsSetExpr, ListDecl, PathExpr, Span } from './ast.js';
-import type { Analysis } from './checker.js';
-import { makeDiagnostic, type Diagnostic, type MessageArgs } from './diagnostics.js';
+import type { BetweenExpr, CompareExpr, Expr, GradeDecl, InExpr, IsSetExpr, ListDecl, PathExpr, Span } from '../syntax/ast.js';
+import type { Analysis } from '../check/checker.js';
+import { makeDiagnostic, type Diagnostic, type MessageArgs } from '../diagnostics.js';
 import { BoundsCalculator, formatBound, type ScoreBoundsDetail } from './lint-bounds.js';
-import type { FieldInfo } from './types.js';
-import { exprChildren } from './walk.js';
+import type { FieldInfo } from '../check/types.js';
+import { exprChildren } from '../syntax/walk.js';
 
 // ---------------------------------------------------------------------------------------------
 // Intervals with open or closed ends

@@ -3,11 +3,11 @@
 // the compiler and the language server need: how each path resolved, each expression's type, the
 // references to declarations, fields and attributes, and the declarations each one depends on.
 
-import type { CallExpr, CompareExpr, EventQuery, Expr, Identifier, InExpr, PathExpr, Span, TextTestExpr } from './ast.js';
-import { makeDiagnostic, type Diagnostic, type DiagnosticInit, type Fix } from './diagnostics.js';
+import type { CallExpr, CompareExpr, EventQuery, Expr, Identifier, InExpr, PathExpr, Span, TextTestExpr } from '../syntax/ast.js';
+import { makeDiagnostic, type Diagnostic, type DiagnosticInit, type Fix } from '../diagnostics.js';
 import { suggest } from './suggest.js';
 import { attrKey, declKey, fieldKey, type EventInfo, type ProgramSymbols } from './symbols.js';
-import { exprDepth } from './walk.js';
+import { exprDepth } from '../syntax/walk.js';
 import { BOOL, DATE, DURATION, ERROR, NUMBER, STRING, describeType, enumHasMember, isText, type FieldInfo, type Type } from './types.js';
 
 /** How a path expression resolved. `path` holds schema field names from the lead root or the event. */

@@ -7,14 +7,14 @@
 // A `// mql-ignore CODE` comment silences a lint on its line or on the next line of code below it;
 // `mql.config.json` (config.ts) turns lints off or changes their severity.
 
-import type { Declaration, ScoreDecl, Span, StageDecl } from './ast.js';
-import type { Analysis } from './checker.js';
-import { lintCodeOf, lintSettings, type LintCode, type MqlConfig } from './config.js';
-import { hasErrors, makeDiagnostic, sortDiagnostics, uniqueDiagnostics, type Diagnostic } from './diagnostics.js';
+import type { Declaration, ScoreDecl, Span, StageDecl } from '../syntax/ast.js';
+import type { Analysis } from '../check/checker.js';
+import { lintCodeOf, lintSettings, type LintCode, type MqlConfig } from '../config.js';
+import { hasErrors, makeDiagnostic, sortDiagnostics, uniqueDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { BoundsCalculator } from './lint-bounds.js';
 import { ConditionLinter } from './lint-conditions.js';
-import type { ProgramFile } from './program.js';
-import { declKey, type SymbolReference } from './symbols.js';
+import type { ProgramFile } from '../check/program.js';
+import { declKey, type SymbolReference } from '../check/symbols.js';
 
 /** Messages quote source text; longer snippets are cut. */
 const QUOTE_LIMIT = 60;
