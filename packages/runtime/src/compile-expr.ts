@@ -7,9 +7,9 @@
 // comparison is plain `===`.
 
 import type { EventQuery, Expr } from '@mql/artifact';
-import type { EvalContext, Fn, NormEvent } from './context.js';
+import type { Condition, Fn } from './context.js';
 import { DAY_MS } from './context.js';
-import { ArtifactError } from './errors.js';
+import { fail } from './errors.js';
 import type { NameTable } from './names.js';
 import type { QueryTable } from './queries.js';
 import type { EventModel, RecordModel } from './schema.js';
@@ -21,8 +21,6 @@ export interface CompileEnv {
   /** Where the expression sits in the artifact, for error messages: `segment "decision_maker"`. */
   where: string;
 }
-
-export type Condition = (ctx: EvalContext, ev: NormEvent | undefined) => boolean;
 
 /** `scope` is the event type whose attributes `attr` reads (inside a `where`), else undefined. */
 export function compileExpr(expr: Expr, env: CompileEnv, scope?: EventModel): Fn {
@@ -106,10 +104,6 @@ export function compileExpr(expr: Expr, env: CompileEnv, scope?: EventModel): Fn
 export function compileCondition(expr: Expr, env: CompileEnv, scope?: EventModel): Condition {
   const fn = compileExpr(expr, env, scope);
   return (ctx, ev) => fn(ctx, ev) === true;
-}
-
-export function fail(env: CompileEnv, message: string): never {
-  throw new ArtifactError(`malformed artifact: ${env.where}: ${message}`);
 }
 
 function lowerAll(values: readonly (string | number)[]): readonly (string | number)[] {

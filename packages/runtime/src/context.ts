@@ -42,4 +42,7 @@ export interface EvalContext extends NormRecord {
  */
 export type Fn = (ctx: EvalContext, ev: NormEvent | undefined) => unknown;
 
+/** A compiled condition: true only when the expression is exactly `true` (missing → false). */
+export type Condition = (ctx: EvalContext, ev: NormEvent | undefined) => boolean;
+
 export const DAY_MS = 86_400_000;

@@ -4,7 +4,8 @@
 // segments, scores, grades and queries are memoised, so reading them after evaluation is cheap.
 
 import type { EventQuery, Expr } from '@mql/artifact';
-import { compileExpr, fail, type CompileEnv } from './compile-expr.js';
+import { compileExpr, type CompileEnv } from './compile-expr.js';
+import { fail } from './errors.js';
 import { DAY_MS, type EvalContext } from './context.js';
 import { formatDate } from './dates.js';
 import type { DisplayValue } from './result.js';

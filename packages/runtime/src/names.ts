@@ -5,8 +5,7 @@
 // load() checks again (program.ts), so the lazy recursion always terminates.
 
 import type { Grade, RulesArtifact } from '@mql/artifact';
-import type { Condition } from './compile-expr.js';
-import type { EvalContext, Fn } from './context.js';
+import type { Condition, EvalContext, Fn } from './context.js';
 
 type Getter<T> = (ctx: EvalContext) => T;
 

@@ -4,10 +4,9 @@
 // `any(...)` in a segment and a stage) share one memo slot holding the matching events.
 
 import type { EventQuery, Expr } from '@mql/artifact';
-import type { EvalContext, NormEvent } from './context.js';
-import type { CompileEnv, Condition } from './compile-expr.js';
-import { fail } from './compile-expr.js';
-import type { EventModel } from './schema.js';
+import type { Condition, EvalContext, NormEvent } from './context.js';
+import { fail } from './errors.js';
+import type { EventModel, RecordModel } from './schema.js';
 
 export interface CompiledQuery {
   event: EventModel;
@@ -20,12 +19,13 @@ export class QueryTable {
 
   constructor(private readonly allocateSlot: () => number) {}
 
-  compile(query: EventQuery, env: CompileEnv, compileWhere: (where: Expr, scope: EventModel) => Condition): CompiledQuery {
+  /** `at` is the compile environment (compile-expr.ts calls this, never the other way round). */
+  compile(query: EventQuery, at: { model: RecordModel; where: string }, compileWhere: (where: Expr, scope: EventModel) => Condition): CompiledQuery {
     const key = JSON.stringify(query);
     const known = this.byKey.get(key);
     if (known !== undefined) return known;
 
-    const event = env.model.eventByName.get(query.event) ?? fail(env, `unknown event type "${query.event}"`);
+    const event = at.model.eventByName.get(query.event) ?? fail(at, `unknown event type "${query.event}"`);
     const where = query.where === undefined ? undefined : compileWhere(query.where, event);
     const compiled: CompiledQuery = { event, matches: matcher(event.index, query.withinMs, where, this.allocateSlot()) };
     this.byKey.set(key, compiled);

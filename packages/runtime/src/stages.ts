@@ -4,8 +4,9 @@
 // result can say which requirement failed and which disqualifier fired, with the values seen.
 
 import type { Stage, StageClause } from '@mql/artifact';
-import { compileCondition, fail, type CompileEnv, type Condition } from './compile-expr.js';
-import type { EvalContext } from './context.js';
+import { compileCondition, type CompileEnv } from './compile-expr.js';
+import type { Condition, EvalContext } from './context.js';
+import { fail } from './errors.js';
 import { compileProbes, readProbes, type Probe } from './explain.js';
 import type { ClauseResult, StageResult } from './result.js';
 

@@ -5,8 +5,8 @@
 // and cached, with their own memo slots after the program's (see `memoSize`).
 
 import type { SourceLocation, TestCase } from '@mql/artifact';
-import { compileCondition, type CompileEnv, type Condition } from './compile-expr.js';
-import type { EvalContext, NormRecord } from './context.js';
+import { compileCondition, type CompileEnv } from './compile-expr.js';
+import type { Condition, EvalContext, NormRecord } from './context.js';
 import { compileProbes, readProbes, type Probe } from './explain.js';
 import type { Program } from './program.js';
 import { QueryTable } from './queries.js';
