@@ -1,24 +1,34 @@
 // One engine in its own process (spawned by throughput.ts): load the rules (timed), check the
 // engine's outcome on every lead against the hand-written function (any difference fails the run
-// before anything is timed), then time whole passes over the leads. Prints one JSON line.
+// before anything is timed), then time whole passes over the leads. For an engine with a record
+// check of its own (MQL's `validate`), passes of the check alone are timed too, alternating with
+// the evaluation passes. Prints one JSON line.
 //
-//   node dist/eval-worker.js ENGINE_ID LEADS_JSONL PASSES
+//   node dist/eval-worker.js ENGINE_ID LEADS_JSONL PASSES iso|epoch
+//
+// With `epoch`, every event's `at` is turned into epoch ms after reading (not timed).
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Evaluator } from './engines/engine.js';
+import type { Evaluator, Validator } from './engines/engine.js';
 import { engineById } from './engines/index.js';
-import { scoreLead } from './engines/hand-written.js';
+import { handWrittenFor, type LeadScorer } from './engines/hand-written.js';
 import { prepareFacts } from './facts.js';
-import { NOW, sameOutcome, type Outcome, type RawLead } from './lead.js';
+import { NOW, parseDateForm, sameOutcome, withEpochDates, type DateForm, type Outcome, type RawLead } from './lead.js';
 import { readLeads } from './leads.js';
 
 export interface WorkerReport {
   engine: string;
+  dates: DateForm;
   loadMs: number;
   phases?: Record<string, number>;
   /** Leads per second of each timed pass. */
   passes: number[];
+  /**
+   * For an engine with its own record check: leads per second of each pass of the check alone
+   * (`validate`) and of the hand-written ceiling (`hand-written`), timed in this process.
+   */
+  companions?: Record<string, number[]>;
   leads: number;
   events: number;
   /** Leads per stage (`none` for no stage), from the check pass. */
@@ -31,36 +41,50 @@ const RULES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 
 /** Not an engine: the fact preparation that the general-purpose engines' timings include. */
 const FACTS_ONLY = 'facts';
 
-async function main([id, file, passesArg]: string[]): Promise<void> {
-  if (id === undefined || file === undefined) throw new Error('usage: eval-worker ENGINE_ID LEADS_JSONL [PASSES]');
-  const leads = readLeads(file);
+async function main([id, file, passesArg, datesArg]: string[]): Promise<void> {
+  if (id === undefined || file === undefined) throw new Error('usage: eval-worker ENGINE_ID LEADS_JSONL [PASSES] [iso|epoch]');
+  const dates = parseDateForm(datesArg ?? 'iso');
+  const leads = dates === 'epoch' ? withEpochDates(readLeads(file)) : readLeads(file);
   const passes = Number(passesArg ?? 3);
-  const report: WorkerReport = { engine: id, loadMs: 0, passes: [], leads: leads.length, events: 0, stages: {} };
+  const report: WorkerReport = { engine: id, dates, loadMs: 0, passes: [], leads: leads.length, events: 0, stages: {} };
   for (const lead of leads) report.events += lead.events?.length ?? 0;
 
   let evaluator: Evaluator;
+  let validate: Validator | undefined;
   if (id === FACTS_ONLY) {
     evaluator = { kind: 'sync', run: (lead) => (prepareFacts(lead, NOW), NO_OUTCOME) };
   } else {
     const started = performance.now();
-    const loaded = await engineById(id).load(RULES_DIR);
+    const loaded = await engineById(id).load(RULES_DIR, dates);
     report.loadMs = performance.now() - started;
     if (loaded.phases) report.phases = loaded.phases;
     evaluator = loaded.evaluator;
-    report.stages = await check(evaluator, leads);
+    validate = loaded.validate;
+    report.stages = await check(evaluator, leads, handWrittenFor(dates));
   }
-  for (let pass = 0; pass < passes; pass++) report.passes.push(await timePass(evaluator, leads));
+  // An engine with its own record check also times, in this process and alternating with its own
+  // passes, the check alone and the hand-written ceiling: ratios that machine load cannot skew.
+  const ceiling = handWrittenFor(dates);
+  const companions: Record<string, (lead: RawLead) => number> | undefined =
+    validate === undefined
+      ? undefined
+      : { 'hand-written': (lead) => ceiling(lead, NOW).fit, validate: (lead) => (validate(lead) ? 0 : NaN) };
+  if (companions !== undefined) report.companions = Object.fromEntries(Object.keys(companions).map((name) => [name, []]));
+  for (let pass = 0; pass < passes; pass++) {
+    report.passes.push(await timePass(evaluator, leads));
+    for (const [name, fn] of Object.entries(companions ?? {})) report.companions![name]!.push(timeCompanion(fn, leads));
+  }
   process.stdout.write(JSON.stringify(report) + '\n');
 }
 
 const NO_OUTCOME: Outcome = { stage: null, fit: 0, engagement: 0 };
 
 /** Every lead's outcome must equal the hand-written function's. Also warms the engine up. */
-async function check(evaluator: Evaluator, leads: RawLead[]): Promise<Record<string, number>> {
+async function check(evaluator: Evaluator, leads: RawLead[], reference: LeadScorer): Promise<Record<string, number>> {
   const stages: Record<string, number> = {};
   const mismatches: string[] = [];
   for (const lead of leads) {
-    const expected = scoreLead(lead, NOW);
+    const expected = reference(lead, NOW);
     const actual = evaluator.kind === 'sync' ? evaluator.run(lead) : await evaluator.run(lead);
     if (!sameOutcome(actual, expected)) {
       mismatches.push(`${lead.id}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
@@ -86,6 +110,16 @@ async function timePass(evaluator: Evaluator, leads: RawLead[]): Promise<number>
   }
   const seconds = (performance.now() - started) / 1000;
   if (Number.isNaN(sink)) throw new Error('unreachable: a score was NaN');
+  return leads.length / seconds;
+}
+
+/** Leads per second of one pass of `fn`, whose results are summed so no work is optimised away. */
+function timeCompanion(fn: (lead: RawLead) => number, leads: RawLead[]): number {
+  let sink = 0;
+  const started = performance.now();
+  for (const lead of leads) sink += fn(lead);
+  const seconds = (performance.now() - started) / 1000;
+  if (Number.isNaN(sink)) throw new Error('a lead failed the record check');
   return leads.length / seconds;
 }
 

@@ -41,6 +41,24 @@ export function sameOutcome(a: Outcome, b: Outcome): boolean {
   return a.stage === b.stage && a.fit === b.fit && a.engagement === b.engagement;
 }
 
+/**
+ * How event times are given: ISO-8601 strings (as generated) or epoch milliseconds (as
+ * applications that keep dates as numbers pass them). The throughput suite runs both.
+ */
+export type DateForm = 'iso' | 'epoch';
+export const DATE_FORMS: readonly DateForm[] = ['iso', 'epoch'];
+
+export function parseDateForm(text: string | undefined): DateForm {
+  if (text === 'iso' || text === 'epoch') return text;
+  throw new Error(`unknown date form "${text}" (iso, epoch)`);
+}
+
+/** The same leads with every event's `at` turned into epoch ms (done before anything is timed). */
+export function withEpochDates(leads: RawLead[]): RawLead[] {
+  for (const lead of leads) for (const e of lead.events ?? []) if (typeof e.at === 'string') e.at = Date.parse(e.at);
+  return leads;
+}
+
 /** The evaluation time of the generated data (generate-data.mjs's default `--now`). */
 export const NOW = Date.parse('2026-11-01T00:00:00Z');
 

@@ -1,10 +1,16 @@
 // Evaluation throughput: every engine on the same leads, each run in a fresh child process
 // (eval-worker.ts), runs interleaved across engines so drift on the machine hits all of them alike.
 // A run's figure is the median of its timed passes; an engine's figure is the median of its runs.
+//
+// The suite runs twice over the same leads: with event times as ISO-8601 strings (as generated)
+// and as epoch-ms numbers, each against its own hand-written ceiling. Ratios that decide a target
+// are taken inside one process where they can be: the MQL workers also time the hand-written
+// ceiling and `validate()` alone, alternating pass by pass with their own evaluation.
 
 import { spawnSync } from 'node:child_process';
 import { ENGINES, OTHER_ENGINE_IDS } from './engines/index.js';
 import type { WorkerReport } from './eval-worker.js';
+import { DATE_FORMS, type DateForm } from './lead.js';
 import { median, ms, table, thousands } from './table.js';
 
 export interface ThroughputOptions {
@@ -27,27 +33,43 @@ interface EngineResult {
 
 const FACTS_ROW = { id: 'facts', label: 'fact preparation alone (src/facts.ts)' };
 
+const DATE_TITLES: Record<DateForm, string> = {
+  iso: 'event times as ISO-8601 strings ("2026-10-01T12:34:56Z"); the hand-written ceiling calls Date.parse',
+  epoch: 'event times as epoch-ms numbers; the hand-written ceiling uses them as they are (no parsing)',
+};
+
 export function runThroughput(options: ThroughputOptions): void {
   const { log } = options;
   const measured = [...ENGINES.map(({ id, label }) => ({ id, label })), FACTS_ROW];
-  const reports = new Map<string, WorkerReport[]>(measured.map((e) => [e.id, []]));
+  const reports = new Map<string, WorkerReport[]>();
+  const key = (id: string, dates: DateForm) => `${dates}:${id}`;
   for (let run = 1; run <= options.runs; run++) {
-    log(`  run ${run}/${options.runs}: ${measured.map((e) => e.id).join(', ')}`);
-    for (const engine of measured) reports.get(engine.id)!.push(runWorker(options, engine.id));
+    log(`  run ${run}/${options.runs}: ${measured.map((e) => e.id).join(', ')} × ${DATE_FORMS.join(', ')}`);
+    for (const dates of DATE_FORMS) {
+      for (const engine of measured) {
+        const list = reports.get(key(engine.id, dates)) ?? [];
+        list.push(runWorker(options, engine.id, dates));
+        reports.set(key(engine.id, dates), list);
+      }
+    }
   }
-  const results: EngineResult[] = measured.map((e) => {
-    const runs = reports.get(e.id)!;
-    const perRun = runs.map((r) => median(r.passes));
-    return { ...e, runs, leadsPerSecond: median(perRun), best: Math.max(...perRun) };
-  });
-  printResults(results, options);
+  for (const dates of DATE_FORMS) {
+    const results: EngineResult[] = measured.map((e) => {
+      const runs = reports.get(key(e.id, dates))!;
+      const perRun = runs.map((r) => median(r.passes));
+      return { ...e, runs, leadsPerSecond: median(perRun), best: Math.max(...perRun) };
+    });
+    log('');
+    log(`-- ${dates}: ${DATE_TITLES[dates]}`);
+    printResults(results, options);
+  }
 }
 
-function runWorker(options: ThroughputOptions, engineId: string): WorkerReport {
-  const args = [options.workerScript, engineId, options.leadsFile, String(options.passes)];
+function runWorker(options: ThroughputOptions, engineId: string, dates: DateForm): WorkerReport {
+  const args = [options.workerScript, engineId, options.leadsFile, String(options.passes), dates];
   const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (child.status !== 0) {
-    throw new Error(`engine "${engineId}" failed (exit ${child.status ?? child.signal}):\n${child.stderr.trim()}`);
+    throw new Error(`engine "${engineId}" (${dates} dates) failed (exit ${child.status ?? child.signal}):\n${child.stderr.trim()}`);
   }
   return JSON.parse(child.stdout) as WorkerReport;
 }
@@ -81,23 +103,42 @@ function printResults(results: EngineResult[], options: ThroughputOptions): void
   log('');
   log('JSON Logic, json-rules-engine, CEL and ZEN include the fact preparation (lower-casing, date parsing,');
   log('email domain) that their rule languages cannot express; its cost alone is the last row.');
-  log('');
 
   const lean = byId.get('mql-lean')!;
   const explained = byId.get('mql-explained')!;
+  log('');
+  log('Measured inside each MQL process, alternating pass by pass (medians over runs of each run\'s ratio of medians):');
+  const inProcess = [lean, explained].map((r) => {
+    const handRatio = sameProcessRatio(r, 'hand-written');
+    // evaluate() leads/s over validate() leads/s = validate() time over evaluate() time.
+    const validateShare = sameProcessRatio(r, 'validate');
+    return [r.label, `${handRatio.toFixed(2)}×`, `${validateShare.toFixed(2)}`];
+  });
+  log(table(['engine', 'speed vs hand-written, same process', 'validate() time / evaluate() time'], inProcess, new Set([1, 2])));
+  log('');
+
   const others = results.filter((r) => OTHER_ENGINE_IDS.has(r.id));
   const fastest = others.reduce((a, b) => (a.leadsPerSecond >= b.leadsPerSecond ? a : b));
-  // Each target from the medians, and from the best runs (steadier when the machine is shared).
-  const target = (label: string, ratio: (pick: (r: EngineResult) => number) => number, met: (x: number) => boolean, digits: number) => {
-    const byMedian = ratio((r) => r.leadsPerSecond);
-    const byBest = ratio((r) => r.best);
-    return [label, `${byMedian.toFixed(digits)}×`, `${byBest.toFixed(digits)}×`, met(byMedian) ? 'yes' : 'NO'];
-  };
-  log(table(['target', 'medians', 'best runs', 'met (medians)'], [
-    target('runtime (lean) within 1.5× of hand-written', (v) => v(hand) / v(lean), (x) => x <= 1.5, 2),
-    target(`runtime (lean) ≥ 5× the fastest other engine (${fastest.label})`, (v) => v(lean) / v(fastest), (x) => x >= 5, 1),
-    target('explained result ≤ 2× the cost of a lean one', (v) => v(lean) / v(explained), (x) => x <= 2, 2),
+  const leanVsHand = sameProcessRatio(lean, 'hand-written');
+  const leanVsHandBest = Math.max(...lean.runs.map((run) => runRatio(run, 'hand-written')));
+  const vsFastest = lean.leadsPerSecond / fastest.leadsPerSecond;
+  const explainedCost = lean.leadsPerSecond / explained.leadsPerSecond;
+  log(table(['target', 'measured', 'best run', 'met'], [
+    ['runtime (lean) at least 0.5× hand-written (same process)', `${leanVsHand.toFixed(2)}×`, `${leanVsHandBest.toFixed(2)}×`, leanVsHand >= 0.5 ? 'yes' : 'NO'],
+    [`runtime (lean) at least 10× the fastest other engine (${fastest.label})`, `${vsFastest.toFixed(1)}×`, `${(lean.best / fastest.best).toFixed(1)}×`, vsFastest >= 10 ? 'yes' : 'NO'],
+    ['explained result at most 2× the cost of a lean one', `${explainedCost.toFixed(2)}×`, `${(lean.best / explained.best).toFixed(2)}×`, explainedCost <= 2 ? 'yes' : 'NO'],
   ], new Set([1, 2])));
+}
+
+/** One run's engine speed over a companion's, from the medians of their passes in that process. */
+function runRatio(run: WorkerReport, companion: string): number {
+  const passes = run.companions?.[companion];
+  if (passes === undefined) throw new Error(`engine "${run.engine}" did not time "${companion}"`);
+  return median(run.passes) / median(passes);
+}
+
+function sameProcessRatio(result: EngineResult, companion: string): number {
+  return median(result.runs.map((run) => runRatio(run, companion)));
 }
 
 function loadText(runs: WorkerReport[]): string {

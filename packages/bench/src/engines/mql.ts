@@ -21,6 +21,7 @@ function mqlEngine(explain: boolean): EngineUnderTest {
       const options = { now: NOW, explain };
       return {
         evaluator: { kind: 'sync', run: (lead) => outcome(engine.evaluate(lead, options)) },
+        validate: (lead) => engine.validate(lead).ok,
         phases: { 'compile .mql': compiled - started, 'load artifact': loaded - compiled },
       };
     },
