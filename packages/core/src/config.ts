@@ -54,17 +54,29 @@ export type ConfigResult = { ok: true; config: MqlConfig } | { ok: false; errors
 /** Validates parsed JSON as a config; each problem names its path, e.g. `lints.MQL3999`. */
 export function parseConfig(json: unknown): ConfigResult {
   const result = MqlConfigSchema.safeParse(json);
-  if (result.success) return { ok: true, config: result.data };
-  const errors = result.error.issues.flatMap((issue) => {
+  const errors = protoKeys(json);
+  if (result.success && errors.length === 0) return { ok: true, config: result.data };
+  for (const issue of result.error?.issues ?? []) {
     const path = issue.path.map(String);
-    if (issue.code !== 'unrecognized_keys') return [{ path: path.join('.') || '(top level)', message: issue.message }];
-    const inLints = path.length === 1 && path[0] === 'lints';
-    return issue.keys.map((key) => ({
-      path: [...path, key].join('.'),
-      message: inLints ? `unknown lint: use a code (${LINT_CODES.join(', ')}) or a name (${LINT_CODES.map((c) => LINT_NAMES[c]).join(', ')})` : 'unknown key: the file may only hold "lints"',
-    }));
-  });
-  return { ok: false, errors };
+    if (issue.code !== 'unrecognized_keys') errors.push({ path: path.join('.') || '(top level)', message: issue.message });
+    else errors.push(...issue.keys.map((key) => unknownKey([...path, key])));
+  }
+  return { ok: false, errors: errors.filter((e, i) => errors.findIndex((other) => other.path === e.path) === i) };
+}
+
+function unknownKey(path: string[]): { path: string; message: string } {
+  const inLints = path.length === 2 && path[0] === 'lints';
+  return {
+    path: path.join('.'),
+    message: inLints ? `unknown lint: use a code (${LINT_CODES.join(', ')}) or a name (${LINT_CODES.map((c) => LINT_NAMES[c]).join(', ')})` : 'unknown key: the file may only hold "lints"',
+  };
+}
+
+/** zod's record check skips a `__proto__` key (JSON.parse makes it an own key); report it like any unknown key. */
+function protoKeys(json: unknown): { path: string; message: string }[] {
+  const has = (value: unknown) => typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__');
+  const lints = typeof json === 'object' && json !== null && Object.hasOwn(json, 'lints') ? (json as { lints: unknown }).lints : undefined;
+  return [...(has(json) ? [unknownKey(['__proto__'])] : []), ...(has(lints) ? [unknownKey(['lints', '__proto__'])] : [])];
 }
 
 /** The configured setting of each lint code (a code wins over its readable name when both are given). */

@@ -81,6 +81,15 @@ describe('configured severities', () => {
     ]);
     expect(parseConfig([]).ok).toBe(false);
   });
+
+  it('a `__proto__` key in mql.config.json is refused like `constructor`', () => {
+    const paths = (text: string) => {
+      const result = parseConfig(JSON.parse(text));
+      return result.ok ? [] : result.errors.map((e) => `${e.path}: ${e.message.slice(0, 15)}`);
+    };
+    expect(paths('{"lints": {"__proto__": "off", "constructor": "off"}}')).toEqual(['lints.__proto__: unknown lint: u', 'lints.constructor: unknown lint: u']);
+    expect(paths('{"__proto__": {"lints": {}}}')).toEqual(['__proto__: unknown key: th']);
+  });
 });
 
 describe('score bounds', () => {

@@ -65,7 +65,7 @@ export class RowReader {
   }
 
   fromRow(row: Record<string, string>): RowResult<'record'> {
-    const record: Record<string, unknown> = {};
+    const record = dataObject();
     const errors = this.convertCells(row, this.lead, record, new Set());
     addRequiredObjects(this.model.lead.fields, record);
     return errors.length === 0 ? { ok: true, record } : { ok: false, errors };
@@ -80,7 +80,7 @@ export class RowReader {
     const atCell = atHeader === undefined ? '' : row[atHeader]!.trim();
     if (type === '') errors.push({ path: typeHeader ?? 'type', message: MISSING_MESSAGE });
     if (atCell === '') errors.push({ path: atHeader ?? 'at', message: MISSING_MESSAGE });
-    const event: Record<string, unknown> = { type, at: atCell };
+    const event: Record<string, unknown> = Object.assign(dataObject(), { type, at: atCell });
     if (atCell !== '') {
       const at = convertCell({ kind: 'date' }, atCell);
       if (at.ok) event.at = at.value;
@@ -124,8 +124,8 @@ export class RowReader {
 function addRequiredObjects(fields: FieldNode[], into: Record<string, unknown>): void {
   for (const node of fields) {
     if (node.type.kind !== 'object') continue;
-    if (!node.optional) into[node.key] ??= {};
-    const value = into[node.key];
+    if (!node.optional && !Object.hasOwn(into, node.key)) into[node.key] = dataObject();
+    const value = Object.hasOwn(into, node.key) ? into[node.key] : undefined;
     if (value !== undefined) addRequiredObjects(node.children, value as Record<string, unknown>);
   }
 }
@@ -137,8 +137,19 @@ function findHeader(row: Record<string, string>, name: string): string | undefin
 
 function setPath(into: Record<string, unknown>, keys: string[], value: unknown): void {
   let target = into;
-  for (const key of keys.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+  for (const key of keys.slice(0, -1)) {
+    if (!Object.hasOwn(target, key)) target[key] = dataObject();
+    target = target[key] as Record<string, unknown>;
+  }
   target[keys[keys.length - 1]!] = value;
+}
+
+/**
+ * Records are built from objects without a prototype and only own keys are followed, so no key
+ * (`__proto__`, `constructor.prototype`) can reach Object.prototype even in a hand-made artifact.
+ */
+function dataObject(): Record<string, unknown> {
+  return Object.create(null) as Record<string, unknown>;
 }
 
 type Converted = { ok: true; value: unknown } | { ok: false; message: string; path?: string };

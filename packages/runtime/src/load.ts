@@ -6,10 +6,12 @@ import { Engine, type RulesEngine } from './engine.js';
 import { ArtifactError } from './errors.js';
 import { compileProgram } from './program.js';
 import { describe, isPlainObject } from './records.js';
+import { checkArtifact, checkDepth, formatPath } from './verify.js';
 
 /** Loads a parsed rules artifact (the compiler's JSON). Throws ArtifactError when it cannot be used. */
 export function load(artifact: unknown): RulesEngine {
   const checked = parseArtifact(artifact);
+  checkArtifact(checked);
   return new Engine(checked, compileProgram(checked));
 }
 
@@ -24,15 +26,10 @@ function parseArtifact(input: unknown): RulesArtifact {
   if (input.version !== ARTIFACT_VERSION) {
     throw new ArtifactError(`unsupported artifact version ${describe(input.version)} (this runtime reads version ${ARTIFACT_VERSION})`);
   }
+  checkDepth(input);
   const parsed = RulesArtifactSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const [first, ...rest] = parsed.error.issues;
   const more = rest.length === 0 ? '' : ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})`;
   throw new ArtifactError(`malformed artifact at ${formatPath(first!.path)}: ${first!.message}${more}`);
-}
-
-/** `scores[0].rules[1].points` */
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 }

@@ -99,6 +99,7 @@ function addDeclaration(symbols: ProgramSymbols, decl: Declaration, file: string
   const kind = DECL_KIND[decl.kind];
   if (!kind || !('name' in decl) || !decl.name) return;
   const name = decl.name.name;
+  if (reservedName(symbols, name, kind === 'event' ? 'an event' : `a ${kind}`, decl.name.span, file)) return;
   const existing = symbols.declarations.get(name);
   if (existing) {
     symbols.diagnostics.push(
@@ -122,6 +123,17 @@ function addDeclaration(symbols: ProgramSymbols, decl: Declaration, file: string
     span: decl.span,
     doc: decl.doc,
   });
+}
+
+/**
+ * `__proto__` as a result key or record key would set an object's prototype instead of a property
+ * (CSV rows, scores by name), so no declaration, field or `from` name may be it (LANGUAGE.md is
+ * silent; see grammar/README.md). `constructor` and the like are fine: the runtime reads own keys.
+ */
+function reservedName(symbols: ProgramSymbols, name: string, what: string, span: Span, file: string): boolean {
+  if (name !== '__proto__') return false;
+  symbols.diagnostics.push(makeDiagnostic({ code: 'MQL2028', file, span, args: { what } }));
+  return true;
 }
 
 function collectLead(symbols: ProgramSymbols, leads: { decl: LeadDecl; file: string }[]): void {
@@ -161,6 +173,9 @@ function collectFields(
   for (const decl of decls) {
     const name = decl.name.name;
     const path = prefix ? `${prefix}.${name}` : name;
+    if (reservedName(symbols, name, 'a field', decl.name.span, file)) continue;
+    // A reserved `from` key is reported but the field kept, so its uses do not cascade into errors.
+    if (decl.from) reservedName(symbols, decl.from.value, 'an input key (`from`)', decl.from.span, file);
     const first = fields.get(name);
     if (first) {
       symbols.diagnostics.push(
