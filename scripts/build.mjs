@@ -12,6 +12,7 @@ const targets = [
   { entry: 'packages/artifact/src/index.ts', outfile: 'packages/artifact/dist/index.js', bundleDeps: false },
   { entry: 'packages/core/src/index.ts', outfile: 'packages/core/dist/index.js', bundleDeps: false },
   { entry: 'packages/runtime/src/index.ts', outfile: 'packages/runtime/dist/index.js', bundleDeps: false },
+  { entry: 'packages/backtest/src/index.ts', outfile: 'packages/backtest/dist/index.js', bundleDeps: false },
   { entry: 'packages/cli/src/main.ts', outfile: 'packages/cli/dist/mql.js', bundleDeps: true },
   // mql eval's worker threads (parallel.ts start them from dist/ beside mql.js).
   { entry: 'packages/cli/src/eval-worker.ts', outfile: 'packages/cli/dist/eval-worker.js', bundleDeps: true },

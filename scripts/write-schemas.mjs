@@ -1,7 +1,7 @@
 // Writes the JSON Schema files generated from the zod schemas: the rules artifact
-// (packages/artifact/rules-artifact.schema.json) and the evaluation result
-// (packages/runtime/result.schema.json). With `--check`, fails instead of writing when a committed
-// file is out of date. Usage: npm run schemas [-- --check]
+// (packages/artifact/rules-artifact.schema.json), the evaluation result
+// (packages/runtime/result.schema.json) and the backtest report (packages/backtest/report.schema.json).
+// With `--check`, fails instead of writing when a committed file is out of date. Usage: npm run schemas [-- --check]
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const schemas = [
   { source: 'packages/artifact/src/index.ts', exportName: 'artifactJsonSchema', out: 'packages/artifact/rules-artifact.schema.json' },
   { source: 'packages/runtime/src/result.ts', exportName: 'resultJsonSchema', out: 'packages/runtime/result.schema.json' },
+  { source: 'packages/backtest/src/report.ts', exportName: 'reportJsonSchema', out: 'packages/backtest/report.schema.json' },
 ];
 
 let stale = 0;

@@ -20,7 +20,7 @@ import { plural } from './report.js';
 /** Where a record is in its input. */
 export type Position = { kind: 'line'; line: number } | { kind: 'index'; index: number } | { kind: 'file' };
 
-export type LeadInput = { position: Position; id?: string } & ({ ok: true; record: unknown } | { ok: false; errors: RecordError[] });
+export type LeadInput = { position: Position; id?: string; included?: Record<string, string> } & ({ ok: true; record: unknown } | { ok: false; errors: RecordError[] });
 
 export interface LeadSource {
   items: Iterable<LeadInput> | AsyncIterable<LeadInput>;
@@ -36,6 +36,12 @@ export interface DataOptions {
   /** The key holding each lead's id (JSON key or CSV column). */
   idKey: string;
   events?: { file: string; key: string };
+  /**
+   * CSV columns kept as raw text in each lead's `included` (the record holds only the schema's
+   * fields): `mql backtest` reads its outcome and value columns there. A missing column is a usage
+   * error. JSON and JSONL records keep every key, so they need none.
+   */
+  include?: readonly string[];
 }
 
 export function positionText(position: Position): string {
@@ -91,7 +97,7 @@ export async function leadSource(file: string, engine: RulesEngine, options: Dat
   const progress = () => ({ done: stream.bytesRead, total });
   if (format === 'jsonl') return { items: jsonLines(stream, options), progress, notes: () => [] };
   const events = options.events ? await readEventIndex(options.events.file, options.events.key, engine) : undefined;
-  return { items: csvLeads(stream, engine, options.idKey, events), progress, notes: () => events?.notes() ?? [] };
+  return { items: csvLeads(stream, engine, options, events), progress, notes: () => events?.notes() ?? [] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -177,19 +183,29 @@ function skippedRow(error: CsvError): LeadInput {
   return { position: { kind: 'line', line }, ok: false, errors: [{ path: '', message: `unreadable CSV row: ${error.message}` }] };
 }
 
-async function* csvLeads(stream: NodeJS.ReadableStream, engine: RulesEngine, idKey: string, events: EventIndex | undefined): AsyncGenerator<LeadInput> {
+async function* csvLeads(stream: NodeJS.ReadableStream, engine: RulesEngine, options: DataOptions, events: EventIndex | undefined): AsyncGenerator<LeadInput> {
+  const { idKey, include = [] } = options;
   const skipped: LeadInput[] = [];
   const parser = csvParser(stream, (error) => skipped.push(skippedRow(error)));
   let checkedHeader = false;
   for await (const { record: row, info } of parser as AsyncIterable<CsvRow>) {
     yield* skipped.splice(0);
-    if (!checkedHeader && events && !Object.hasOwn(row, idKey)) {
-      throw new UsageError(`the leads CSV has no "${idKey}" column to join events on (name it with --id-key)`);
+    if (!checkedHeader) {
+      if (events && !Object.hasOwn(row, idKey)) throw new UsageError(`the leads CSV has no "${idKey}" column to join events on (name it with --id-key)`);
+      for (const column of include) if (!Object.hasOwn(row, column)) throw new UsageError(missingColumn(column, Object.keys(row)));
     }
     checkedHeader = true;
-    yield csvLead(row, info.lines, engine, idKey, events);
+    const lead = csvLead(row, info.lines, engine, idKey, events);
+    if (include.length > 0) lead.included = Object.fromEntries(include.map((column) => [column, row[column]!]));
+    yield lead;
   }
   yield* skipped.splice(0);
+}
+
+/** A column the command needs is not in the header: name it, and a column that differs only in case. */
+function missingColumn(column: string, header: string[]): string {
+  const near = header.find((h) => h.trim().toLowerCase() === column.trim().toLowerCase());
+  return `the leads CSV has no "${column}" column${near !== undefined ? ` (did you mean "${near}"?)` : ''}; its columns: ${header.map((h) => `"${h}"`).join(', ')}`;
 }
 
 function csvLead(row: Record<string, string>, line: number, engine: RulesEngine, idKey: string, events: EventIndex | undefined): LeadInput {

@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runBuild } from './commands/build.js';
 import { CHECK_EXIT_CODES, nonNegativeInteger, runCheck, type CheckOptions } from './commands/check.js';
+import { registerBacktestCommand } from './commands/backtest.js';
 import { registerDiffCommand } from './commands/diff.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerFmtCommand } from './commands/fmt.js';
@@ -39,6 +40,7 @@ registerEvalCommand(program, finish);
 registerTestCommand(program, finish);
 registerFmtCommand(program, finish);
 registerDiffCommand(program, finish);
+registerBacktestCommand(program, finish);
 
 let exitCode = 0;
 function finish(code: number): void {

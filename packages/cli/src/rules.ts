@@ -27,6 +27,16 @@ export function loadRules(file: string): Rules {
   throw new UsageError(`${file}: RULES must be a .mql entry file or a compiled .json artifact (from \`mql build\`)`);
 }
 
+/** loadRules, or undefined when the rules have compile errors (printed on stderr: the command exits 1). */
+export function loadRulesUnlessErrors(file: string): Rules | undefined {
+  try {
+    return loadRules(file);
+  } catch (error) {
+    if (error instanceof RulesHaveErrors) return undefined;
+    throw error;
+  }
+}
+
 /** A location in a program compiled from `entry`: artifact paths are relative to the entry's folder. */
 export function locationsBeside(entry: string): (loc: SourceLocation) => string {
   const folder = path.dirname(path.resolve(entry));

@@ -17,4 +17,6 @@ export {
   DisplayValueSchema,
 } from './result.js';
 // The result's JSON Schema ships as @mql/runtime/result.schema.json (kept out of the bundle).
+/** Traversal of artifact expressions, for tools that analyse rules (which fields a rule reads). */
+export { walkExpr } from './walk.js';
 export type { EvaluationResult, StageResult, ClauseResult, Contribution, RecordError, DisplayValue } from './result.js';

@@ -36,7 +36,7 @@ import {
 } from '../output.js';
 import { evaluateJsonLinesInParallel } from '../parallel.js';
 import { colors } from '../report.js';
-import { RulesHaveErrors, loadRules, type Rules } from '../rules.js';
+import { loadRulesUnlessErrors, type Rules } from '../rules.js';
 import { nonNegativeInteger } from './check.js';
 
 export interface EvalOptions {
@@ -77,13 +77,8 @@ export function registerEvalCommand(program: Command, finish: (code: number) => 
 export async function runEval(rulesFile: string, options: EvalOptions): Promise<number> {
   const format = checkOptions(options);
   const now = evaluationTime(options.now);
-  let rules: Rules;
-  try {
-    rules = loadRules(rulesFile);
-  } catch (error) {
-    if (error instanceof RulesHaveErrors) return 1;
-    throw error;
-  }
+  const rules = loadRulesUnlessErrors(rulesFile);
+  if (!rules) return 1;
   const { engine } = rules;
   const workers = workersFor(options, format);
   if (workers > 0) return runInWorkers(options.data!, workers, rules, { now, format: format as 'jsonl' | 'csv', options });
@@ -200,7 +195,8 @@ function checkOptions(options: EvalOptions): OutputFormat | 'explain' {
   return options.format ?? (process.stdout.isTTY ? 'table' : 'jsonl');
 }
 
-function evaluationTime(text: string | undefined): number {
+/** `--now` of eval, diff and backtest: an ISO-8601 date or date-time, default the current time. */
+export function evaluationTime(text: string | undefined): number {
   if (text === undefined) return Date.now();
   const ms = parseIsoDate(text);
   if (ms === undefined) throw new UsageError(`--now: "${text}" is not an ISO-8601 date or date-time (e.g. 2026-11-01 or 2026-11-01T09:30:00Z)`);

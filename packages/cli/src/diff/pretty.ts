@@ -5,7 +5,7 @@
 import { colors } from '../report.js';
 import type { StageDiff } from './compare.js';
 import { conditionText, count, headline, leftOutNote, percent, points, signed, versionLabel, type DiffDocument } from './document.js';
-import { textTable, type Cell } from './table.js';
+import { textTable, type Cell } from '@mql/backtest';
 
 export function renderPretty(doc: DiffDocument): string {
   const sections = [

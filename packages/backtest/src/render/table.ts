@@ -1,5 +1,5 @@
-// Plain-text tables for the terminal: columns padded to their widest cell, measured before
-// colouring so escape codes never shift the layout.
+// Plain-text tables for the terminal (the backtest report and `mql diff`): columns padded to their
+// widest cell, measured before colouring so escape codes never shift the layout.
 
 export interface Cell {
   text: string;

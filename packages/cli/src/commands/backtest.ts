@@ -1,0 +1,163 @@
+// `mql backtest RULES --data FILE --outcome COLUMN [--value COLUMN] [--events FILE --key COLUMN]
+//               [--now ISO] [--format pretty|json|markdown]  [--target-rate R]`
+//
+// How well the rules pick the leads that convert: every lead is evaluated (explained, at one
+// `now`) and folded with its known outcome into @mql/backtest's streaming aggregator; the report
+// is rendered by that package (pretty, markdown, JSON, HTML).
+// - The leads are read as by `mql eval` (data.ts). The outcome (and value) is a column of the CSV,
+//   kept raw beside the record, or a key path of a JSON record; it need not be in the lead schema.
+// - A record the rules cannot evaluate, or whose outcome is missing or not true/false, 1/0, yes/no,
+//   is left out of the metrics, counted and listed.
+// - Exit 0 when the report was made; 1 when the rules have errors, when a rule reads the outcome
+//   column (the metrics would measure a leak), when no lead has a usable outcome, or with
+//   --fail-on-invalid when any record was left out; 2 on usage errors (missing file or column).
+
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Backtest, backtestShape, fieldPresence, outcomeText, parseOutcome, parseValue, renderJson, renderMarkdown, renderPretty, valueAtPath, type BacktestReport, type BacktestShape } from '@mql/backtest';
+import { dataFormatOf, leadSource, positionText, type LeadInput } from '../data.js';
+import { displayPath, UsageError } from '../host.js';
+import { startProgress } from '../output.js';
+import { colors, plural } from '../report.js';
+import { loadRulesUnlessErrors, type Rules } from '../rules.js';
+import { evaluationTime } from './eval.js';
+
+export const BACKTEST_FORMATS = ['pretty', 'json', 'markdown'] as const;
+type BacktestFormat = (typeof BACKTEST_FORMATS)[number];
+
+export interface BacktestOptions {
+  data: string;
+  outcome: string;
+  value?: string;
+  events?: string;
+  key?: string;
+  idKey: string;
+  now?: string;
+  format: BacktestFormat;
+  targetRate?: number;
+  failOnInvalid?: boolean;
+}
+
+export function registerBacktestCommand(program: Command, finish: (code: number) => void): void {
+  program
+    .command('backtest')
+    .description('Measure how well the rules pick the leads that convert, from leads with a known outcome.')
+    .argument('<rules>', 'the entry .mql file, or a rules artifact from `mql build`')
+    .requiredOption('--data <file>', 'the leads: a JSON array (.json), JSON lines (.jsonl, .ndjson) or CSV (.csv)')
+    .requiredOption('--outcome <column>', 'the column (CSV) or key path (JSON) saying whether the lead converted: true/false, 1/0, yes/no')
+    .option('--value <column>', 'a numeric column or key path with the deal value of converted leads')
+    .option('--events <file>', 'with a leads CSV: an events CSV (type, at, attributes, and a lead key column)')
+    .option('--key <column>', 'the events CSV column holding the lead id (with --events)')
+    .option('--id-key <name>', "the lead records' id key or CSV column, used to name left-out records", 'id')
+    .option('--now <iso>', 'evaluation time, ISO-8601: the snapshot date, so that later events never count (default: now)')
+    .addOption(new Option('--format <format>', 'report format on stdout').choices(BACKTEST_FORMATS).default('pretty'))
+    .option('--target-rate <rate>', 'suggest thresholds that put this share of the leads (0–1) in each swept stage', rateOption)
+    .option('--fail-on-invalid', 'exit 1 when any record was left out (invalid, or without a usable outcome)')
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  0  the report was made
+  1  the rules have errors; a rule reads the outcome column; no lead has a usable outcome;
+     with --fail-on-invalid, some record was left out
+  2  usage errors (missing file or column, bad --now) and internal failures`,
+    )
+    .action(async (rules: string, options: BacktestOptions) => finish(await runBacktest(rules, options)));
+}
+
+export async function runBacktest(rulesFile: string, options: BacktestOptions): Promise<number> {
+  if ((options.events === undefined) !== (options.key === undefined)) {
+    throw new UsageError('--events and --key go together: --events FILE --key COLUMN (the column with the lead id)');
+  }
+  const now = evaluationTime(options.now);
+  const rules = loadRulesUnlessErrors(rulesFile);
+  if (!rules) return 1;
+  const shape = backtestShape(rules.engine.artifact);
+  const backtest = new Backtest(shape, { where: rules.where, outcome: options.outcome, ...(options.targetRate !== undefined ? { targetRate: options.targetRate } : {}) });
+  const firstKeys = await fold(rules, shape, backtest, now, options);
+  const report = backtest.report({ rules: displayPath(rulesFile), data: displayPath(options.data), value: options.value ?? null, now: new Date(now).toISOString() });
+
+  process.stdout.write(render(report, options.format));
+  return exitCode(report, options, firstKeys);
+}
+
+/** Reads every record once and adds it to the backtest; returns the first valid JSON record's keys (for hints). */
+async function fold(rules: Rules, shape: BacktestShape, backtest: Backtest, now: number, options: BacktestOptions): Promise<string[] | undefined> {
+  const { engine } = rules;
+  const csv = dataFormatOf(options.data) === 'csv';
+  const include = csv ? [options.outcome, ...(options.value !== undefined ? [options.value] : [])] : undefined;
+  const source = await leadSource(options.data, engine, { idKey: options.idKey, ...(options.events ? { events: { file: options.events, key: options.key! } } : {}), ...(include ? { include } : {}) });
+  const progress = startProgress(source.progress);
+  const cell = (item: LeadInput & { ok: true }, column: string) => (csv ? item.included?.[column] : valueAtPath(item.record, column));
+  let firstKeys: string[] | undefined;
+  let records = 0;
+  try {
+    for await (const item of source.items) {
+      progress.update(++records);
+      const where = positionText(item.position);
+      if (!item.ok) {
+        backtest.addInvalid(where, item.id, item.errors);
+        continue;
+      }
+      if (!csv && firstKeys === undefined && typeof item.record === 'object' && item.record !== null) firstKeys = Object.keys(item.record);
+      const evaluation = engine.evaluate(item.record, { now, explain: true });
+      if (!evaluation.ok) {
+        backtest.addInvalid(where, item.id, evaluation.errors);
+        continue;
+      }
+      const raw = cell(item, options.outcome);
+      const converted = parseOutcome(raw);
+      if (converted === undefined) {
+        backtest.addExcluded(where, item.id, outcomeText(raw));
+        continue;
+      }
+      const value = options.value === undefined ? undefined : parseValue(cell(item, options.value));
+      backtest.add({
+        result: evaluation.result,
+        converted,
+        ...(typeof value === 'number' ? { value } : {}),
+        ...(value === 'unreadable' && converted ? { valueUnreadable: true } : {}),
+        present: fieldPresence(item.record, shape.fields),
+      });
+    }
+  } finally {
+    progress.stop();
+  }
+  for (const note of source.notes()) process.stderr.write(`${colors.dim(note)}\n`);
+  return firstKeys;
+}
+
+function render(report: BacktestReport, format: BacktestFormat): string {
+  if (format === 'json') return renderJson(report);
+  if (format === 'markdown') return renderMarkdown(report);
+  return renderPretty(report, colors);
+}
+
+function exitCode(report: BacktestReport, options: BacktestOptions, firstKeys: string[] | undefined): number {
+  const leak = report.warnings.filter((w) => w.kind === 'reads-outcome');
+  if (leak.length > 0) {
+    process.stderr.write(`${colors.red(`The rules read the outcome column "${options.outcome}" (${leak.map((w) => w.field).join(', ')}): remove that from the rules before trusting a backtest`)}\n`);
+    return 1;
+  }
+  if (report.leads === 0) {
+    process.stderr.write(`${colors.red(noOutcomeMessage(report, options.outcome, firstKeys))}\n`);
+    return 1;
+  }
+  const leftOut = report.invalid.count + report.excluded.count;
+  if (leftOut > 0) process.stderr.write(`${colors.yellow(`${plural(leftOut, 'record')} left out of the metrics (listed in the report)`)}\n`);
+  return options.failOnInvalid && leftOut > 0 ? 1 : 0;
+}
+
+function noOutcomeMessage(report: BacktestReport, outcome: string, firstKeys: string[] | undefined): string {
+  if (report.records === 0) return 'The data holds no records';
+  if (report.excluded.count === 0) return 'No record could be evaluated: every record was invalid';
+  const near = firstKeys?.find((k) => k.toLowerCase() === outcome.toLowerCase() && k !== outcome);
+  const missing = report.excluded.listed.every((r) => r.value === 'missing');
+  if (missing) return `No record has a value in "${outcome}"${near !== undefined ? ` (did you mean "${near}"?)` : firstKeys ? `; the first record's keys: ${firstKeys.join(', ')}` : ''}`;
+  return `No record has a usable outcome in "${outcome}": expected true/false, 1/0 or yes/no, found e.g. ${report.excluded.listed[0]!.value}`;
+}
+
+function rateOption(text: string): number {
+  const rate = Number(text);
+  if (!(rate > 0 && rate <= 1)) throw new InvalidArgumentError('expected a share of the leads above 0 and at most 1, e.g. 0.2');
+  return rate;
+}
