@@ -3,25 +3,39 @@
 // one does not hold back another; an edit restarts the timers of the documents it affects.
 
 import type { Connection } from 'vscode-languageserver';
+import type { Diagnostic } from '@mql/core';
 import * as convert from './convert.js';
 import type { Workspace } from './workspace.js';
 
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /**
+   * Per document, the declarations reported unused (MQL3001) when it was opened or last saved.
+   * While the author types, a declaration can look unused for a moment (its only use is being
+   * retyped, or was just typed with a typo); the warning would land on a correct line away from
+   * the cursor. So between saves only the unused warnings already known are shown; a save
+   * (or reopening) reports every one.
+   */
+  private readonly settledUnused = new Map<string, Set<string>>();
 
   constructor(
     private readonly connection: Connection,
     private readonly workspace: Workspace,
     private readonly uris: convert.Uris,
-    private readonly delay: number,
+    /** Milliseconds between the last edit and publishing (a client may set it at initialization). */
+    public delay: number,
   ) {}
 
-  /** Publishes the diagnostics of `paths` after the delay (`now`: at once, e.g. on open). */
-  schedule(paths: readonly string[], now = false): void {
+  /**
+   * Publishes the diagnostics of `paths` after the delay (`settle`: at once, with every unused
+   * declaration reported, on open and save).
+   */
+  schedule(paths: readonly string[], settle = false): void {
     for (const path of paths) {
       clearTimeout(this.timers.get(path));
-      if (now) {
+      if (settle) {
         this.timers.delete(path);
+        this.settledUnused.delete(path);
         this.publish(path);
       } else {
         this.timers.set(path, setTimeout(() => this.publish(path), this.delay));
@@ -32,8 +46,20 @@ export class DiagnosticsPublisher {
   /** Removes the diagnostics of a closed document. */
   clear(path: string): void {
     clearTimeout(this.timers.get(path));
+    this.settledUnused.delete(path);
     this.timers.delete(path);
     void this.connection.sendDiagnostics({ uri: this.uris.toUri(path), diagnostics: [] });
+  }
+
+  /** The lints to show: unused warnings only for declarations already unused when settled. */
+  private settled(path: string, lints: Diagnostic[], text: string): Diagnostic[] {
+    const unusedName = (d: Diagnostic) => text.slice(d.span.start, d.span.end);
+    const known = this.settledUnused.get(path);
+    if (!known) {
+      this.settledUnused.set(path, new Set(lints.filter((d) => d.code === 'MQL3001').map(unusedName)));
+      return lints;
+    }
+    return lints.filter((d) => d.code !== 'MQL3001' || known.has(unusedName(d)));
   }
 
   private publish(path: string): void {
@@ -43,7 +69,7 @@ export class DiagnosticsPublisher {
     try {
       const analysis = this.workspace.analysis(path);
       const linesOf: convert.LinesOf = (file) => this.workspace.lines(file);
-      const own = [...analysis.diagnostics.filter((d) => d.file === path), ...this.workspace.lints(path)];
+      const own = [...analysis.diagnostics.filter((d) => d.file === path), ...this.settled(path, this.workspace.lints(path), document.text)];
       const diagnostics = own.map((d) => convert.toDiagnostic(d, linesOf, this.uris));
       void this.connection.sendDiagnostics({ uri: this.uris.toUri(path), version: document.version, diagnostics });
     } catch (error) {

@@ -16,6 +16,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  CONFIG_FILE,
   changedRange,
   codeActionsFor,
   completionsAt,
@@ -69,6 +70,8 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspace.setRoots(folders.filter((uri) => uri.startsWith('file:')).map((uri) => uris.toPath(uri)));
     watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    const delay = (params.initializationOptions as { diagnosticsDelay?: unknown } | undefined)?.diagnosticsDelay;
+    if (typeof delay === 'number' && delay >= 0) publisher.delay = delay;
     return { capabilities: CAPABILITIES, serverInfo: { name: 'mql-language-server', version: '0.1.0' } };
   });
   // Imported files that are not open are read from disk: ask the client to report their changes.
@@ -86,6 +89,8 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     if (workspace.document(path)?.version === document.version) return; // the open event handled it
     publisher.schedule(workspace.update(path, document.version, document.getText()));
   });
+  // Saving settles a document: its unused declarations are all reported again (publisher.ts).
+  documents.onDidSave(({ document }) => publisher.schedule([uris.toPath(document.uri)], true));
   documents.onDidClose(({ document }) => {
     const path = uris.toPath(document.uri);
     publisher.clear(path);
@@ -94,7 +99,8 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const change of changes) {
       const path = uris.toPath(change.uri);
-      publisher.schedule(workspace.fileChangedOnDisk(path, change.type !== FileChangeType.Changed));
+      // New lint settings settle the documents: every unused declaration is reported again.
+      publisher.schedule(workspace.fileChangedOnDisk(path, change.type !== FileChangeType.Changed), path.endsWith(`/${CONFIG_FILE}`));
     }
   });
 
@@ -203,7 +209,7 @@ function formattingEdits(file: ProgramFile) {
 }
 
 const CAPABILITIES: InitializeResult['capabilities'] = {
-  textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+  textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
   completionProvider: { triggerCharacters: ['.', '"', '/'] },
   hoverProvider: true,
   signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },

@@ -6,7 +6,7 @@ import type { FileNode, Span } from './ast.js';
 import { buildAst } from './build-ast.js';
 import { makeDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import * as T from './lexer.js';
-import { mqlParser } from './parser.js';
+import { blamesPreviousToken, mqlParser, startsDeclarationLine } from './parser.js';
 
 /** A comment, kept so hover can show docs and a formatter can print comments back. */
 export interface Comment {
@@ -61,13 +61,23 @@ function parseOrThrow(text: string, file: string): ParseResult {
   const syntaxErrors = syntaxDiagnostics(mqlParser.errors, limited.tokens, file, limited.truncated);
   const docComments = lexed.comments.filter((comment) => comment.tokenType === T.DocComment);
   const built = buildAst(cst, { text, file, docComments });
-  const diagnostics = sortDiagnostics([
+  const diagnostics = sortDiagnostics(onePerPlace([
     ...lexed.diagnostics,
     ...limited.diagnostics,
     ...syntaxErrors,
     ...built.diagnostics,
-  ]);
+  ]));
   return { ast: built.ast, diagnostics, comments: lexed.comments.map(toComment) };
+}
+
+/**
+ * One syntax diagnostic per place, the earliest stage's: an unterminated string (lexer) is not
+ * also "expected `:` after it" (parser), and `within 6` is not also "rule points need a sign"
+ * (recovery read the `6` as a new rule). The first says what to fix; the rest repeat it.
+ */
+function onePerPlace(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<number>();
+  return diagnostics.filter((d) => !seen.has(d.span.start) && (seen.add(d.span.start), true));
 }
 
 /**
@@ -77,6 +87,7 @@ function parseOrThrow(text: string, file: string): ParseResult {
 function runParser(tokens: IToken[]): CstNode {
   const savedLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
+  blamesPreviousToken.clear();
   try {
     mqlParser.input = tokens;
     return mqlParser.file();
@@ -145,12 +156,69 @@ function syntaxDiagnostics(
   for (const error of errors) {
     const atEnd = !isRealToken(error.token);
     if (atEnd && truncated) continue;
-    const span = atEnd ? { start: endOfInput, end: endOfInput } : T.tokenSpan(error.token);
+    if (!atEnd && isCascade(error, tokens, diagnostics)) continue;
+    const span = atEnd ? { start: endOfInput, end: endOfInput } : errorSpan(error, tokens);
     if (seen.has(span.start)) continue;
     seen.add(span.start);
     diagnostics.push(makeDiagnostic({ code: 'MQL1004', file, span, args: { message: error.message } }));
   }
   return diagnostics;
+}
+
+/**
+ * Where a syntax error is shown: on the token the parser stumbled on, unless that token starts a
+ * later line than the token before it and the message says what is missing after that one. Then
+ * the error is about the unfinished line above (`"Hea"`
+ * typed before the `}` an editor inserted): it is shown on the last token of that line, where the
+ * author's cursor is, and not on the correct line below.
+ */
+function errorSpan(error: IRecognitionException, tokens: IToken[]): Span {
+  const token = error.token;
+  const previous = blamesPreviousToken.has(error.message) ? tokenBefore(tokens, token.startOffset) : undefined;
+  if (previous && (previous.endLine ?? previous.startLine ?? 0) < (token.startLine ?? 0)) return T.tokenSpan(previous);
+  return T.tokenSpan(token);
+}
+
+/**
+ * Whether an error only repeats an earlier one of the same declaration: a block reported unclosed
+ * where the next declaration starts (at the start of a line), after recovery from an earlier error
+ * in that block took its `}` (`lead` typed before the `}` of a test: the parser reads the test's
+ * `}` as the lead literal's). The earlier error is the one to fix; the next declaration is correct.
+ */
+function isCascade(error: IRecognitionException, tokens: IToken[], reported: Diagnostic[]): boolean {
+  const token = error.token;
+  if (blamesPreviousToken.has(error.message) || !startsDeclarationLine(token)) return false;
+  const index = tokenIndexBefore(tokens, token.startOffset);
+  let declarationStart = 0;
+  for (let i = index; i >= 0; i--) {
+    if (startsDeclarationLine(tokens[i]!)) {
+      declarationStart = tokens[i]!.startOffset;
+      break;
+    }
+  }
+  return reported.some((d) => d.span.start >= declarationStart);
+}
+
+/** The index of the last token that starts before `offset`, or -1. */
+function tokenIndexBefore(tokens: IToken[], offset: number): number {
+  let low = 0;
+  let high = tokens.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (tokens[mid]!.startOffset < offset) {
+      found = mid;
+      low = mid + 1;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return found;
+}
+
+/** The last token that starts before `offset` (tokens are in offset order). */
+function tokenBefore(tokens: IToken[], offset: number): IToken | undefined {
+  return tokens[tokenIndexBefore(tokens, offset)];
 }
 
 // ---------------------------------------------------------------------------------------------

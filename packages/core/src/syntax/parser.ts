@@ -80,6 +80,19 @@ function expectedFromPaths(paths: TokenType[][]): string {
   return oneOf(paths.flatMap((path) => (path[0] ? [describeTokenType(path[0])] : [])));
 }
 
+/**
+ * The messages of the current parse that say what is missing after the previous token ("expected
+ * `:` after `"Hea"`"), as opposed to those about the found token itself ("expected a declaration,
+ * but found `sc`"). parse.ts shows the former on the previous token when the found one is on a
+ * later line. Cleared before each parse.
+ */
+export const blamesPreviousToken = new Set<string>();
+
+function blamingPrevious(message: string, previous: IToken | undefined): string {
+  if (after(previous)) blamesPreviousToken.add(message);
+  return message;
+}
+
 /** ERR_MSG texts in the grammar name what is expected; the provider adds "after `x`" itself. */
 export const syntaxErrorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
@@ -88,9 +101,12 @@ export const syntaxErrorMessages: IParserErrorMessageProvider = {
     if (block && CLOSERS.has(expected)) {
       const closer = `${describeTokenType(expected)} to close ${block.name}`;
       const what = block.items && !isEndOfInput(actual) ? `${block.items} or ${closer}` : closer;
-      return `expected ${what}, ${butFound(actual)}`;
+      const message = `expected ${what}, ${butFound(actual)}`;
+      // Found the next block's `}` or the next declaration: the block ended early, where the
+      // author stopped (a `]` missing after `["vp"`); anything else is itself the mistake.
+      return actual && (CLOSERS.has(actual.tokenType) || startsDeclarationLine(actual)) ? blamingPrevious(message, previous) : message;
     }
-    return `expected ${describeTokenType(expected)}${after(previous)}, ${butFound(actual)}`;
+    return blamingPrevious(`expected ${describeTokenType(expected)}${after(previous)}, ${butFound(actual)}`, previous);
   },
 
   buildNotAllInputParsedMessage({ firstRedundant }) {
@@ -99,14 +115,21 @@ export const syntaxErrorMessages: IParserErrorMessageProvider = {
 
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, previous, customUserDescription }) {
     const expected = customUserDescription ?? expectedFromPaths(expectedPathsPerAlt.flat());
-    return `expected ${expected}${after(previous)}, ${butFound(actual[0])}`;
+    return blamingPrevious(`expected ${expected}${after(previous)}, ${butFound(actual[0])}`, previous);
   },
 
   buildEarlyExitMessage({ expectedIterationPaths, actual, previous, customUserDescription }) {
     const expected = customUserDescription ?? expectedFromPaths(expectedIterationPaths);
-    return `expected ${expected}${after(previous)}, ${butFound(actual[0])}`;
+    return blamingPrevious(`expected ${expected}${after(previous)}, ${butFound(actual[0])}`, previous);
   },
 };
+
+const DECLARATION_STARTS = new Set<TokenType>([T.Import, T.Lead, T.Event, T.List, T.Segment, T.Score, T.Grade, T.Stage, T.Test]);
+
+/** A declaration keyword at the start of a line: where the next declaration almost surely begins. */
+export function startsDeclarationLine(token: IToken): boolean {
+  return DECLARATION_STARTS.has(token.tokenType) && token.startColumn === 1;
+}
 
 const COMPARISON_OPERATORS: TokenType[] = [T.EqEq, T.NotEq, T.LtEq, T.GtEq, T.Lt, T.Gt];
 
@@ -123,6 +146,15 @@ export class MqlParser extends CstParser {
       skipValidations: !validateGrammar,
     });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * Recovery may skip a token the parser did not expect ("single token deletion"), but never a
+   * declaration keyword at the start of a line: `segment` typed above `score fit {` must not
+   * become a segment named `fit`, which breaks every correct use of the score below.
+   */
+  protected override canTokenTypeBeDeletedInRecovery(tokType: TokenType): boolean {
+    return !startsDeclarationLine(this.LA(1)) && super.canTokenTypeBeDeletedInRecovery(tokType);
   }
 
   // ---------------------------------------------------------------------------------------------
