@@ -90,6 +90,10 @@ class Rng {
     }
     return table[table.length - 1][0];
   }
+  /** A standard normal draw (Box–Muller). */
+  gaussian() {
+    return Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
+  }
   /** Gamma(2) with mean 1: spread-out but never negative, for per-lead event counts. */
   gamma2() {
     return -(Math.log(1 - this.next()) + Math.log(1 - this.next())) / 2;
@@ -404,6 +408,8 @@ function makeLead(seed, index, opts) {
   if (opts.eventsPerLead === 0) events.length = 0;
   events.sort((a, b) => a.at - b.at);
 
+  const outcome = drawOutcome(leadSeed(seed, index), { fit, tier, domainKind, titleRoll, bant, employees, events, now });
+
   // --- assemble in schema order, keyed by from-names
   const record = { id: leadId(index), Email: email };
   if (r.chance(0.95)) record['First Name'] = firstName;
@@ -418,8 +424,34 @@ function makeLead(seed, index, opts) {
   if (interests !== undefined) record.interests = interests;
   record.company = company;
   Object.assign(record, bant);
+  record.converted = outcome.converted;
+  if (outcome.amount !== undefined) record.amount = outcome.amount;
   for (const e of events) e.at = isoSeconds(e.at);
   return { record, events };
+}
+
+/**
+ * Whether the lead bought (`converted`) and for how much (`amount`, converted leads only): what
+ * sales reported afterwards, for `mql backtest`. Buying depends on the latent fit, the engagement
+ * tier, a recent demo request, BANT answers, and noise the rules cannot see; free-mail addresses,
+ * students, procurement and competitors rarely buy. The amount grows with company size (or the
+ * deal size sales noted). Drawn from a PRNG of its own, so every other field is as before.
+ */
+function drawOutcome(seed, lead) {
+  const r = new Rng(fmix32(seed ^ 0x0c0ffee5));
+  const { fit, tier, domainKind, titleRoll, bant, employees, events, now } = lead;
+  const demo = events.some((e) => e.type === 'demo_request' && e.at <= now && e.at >= now - 30 * DAY);
+  const bantScore = bant.buy_cycle && bant.influencer ? 1 : bant.buy_cycle || bant.influencer ? 0.5 : 0;
+  let logit = -3.1 + 0.035 * fit + { hot: 1.5, warm: 0.7, cold: 0, dormant: -0.7 }[tier] + (demo ? 0.9 : 0) + 1.1 * bantScore;
+  if (domainKind === 'competitor') logit -= 4;
+  if (titleRoll < 0.05) logit -= 2; // procurement and students (drawn with titleRoll above)
+  logit += 0.9 * r.gaussian();
+  const converted = r.next() < 1 / (1 + Math.exp(-logit));
+  if (!converted) return { converted };
+  const size = employees ?? 150;
+  const expected = bant.deal_size ?? 6000 * Math.pow(size / 100, 0.4);
+  const amount = Math.max(500, Math.round((expected * Math.exp(0.45 * r.gaussian())) / 100) * 100);
+  return { converted, amount };
 }
 
 /** Applies one defect of `kind` to the lead; returns the field path it breaks. */
@@ -478,6 +510,7 @@ const LEAD_COLUMNS = [
   ['company.employees', (l) => l.company.employees], ['buy_cycle', (l) => l.buy_cycle],
   ['influencer', (l) => l.influencer], ['timeframe_days', (l) => l.timeframe_days],
   ['deal_size', (l) => l.deal_size], ['follow_up_ok', (l) => l.follow_up_ok],
+  ['converted', (l) => l.converted], ['amount', (l) => l.amount],
 ];
 const EVENT_COLUMNS = ['lead_id', 'type', 'at', 'url', 'asset', 'name', 'attended', 'campaign'];
 

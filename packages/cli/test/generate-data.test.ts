@@ -79,7 +79,7 @@ const SOURCE = ['organic', 'paid_social', 'webinar', 'referral', 'event', 'outbo
 const INDUSTRY = ['software', 'it_services', 'finance', 'healthcare', 'education', 'government', 'retail', 'other'];
 const LEAD_KEYS = [
   'id', 'Email', 'First Name', 'Job Title', 'seniority', 'country', 'Lead Source', 'consent', 'phone', 'Created',
-  'interests', 'company', 'buy_cycle', 'influencer', 'timeframe_days', 'deal_size', 'follow_up_ok', 'events',
+  'interests', 'company', 'buy_cycle', 'influencer', 'timeframe_days', 'deal_size', 'follow_up_ok', 'converted', 'amount', 'events',
 ];
 const EVENT_ATTRS: Record<string, Record<string, 'string' | 'boolean'>> = {
   page_view: { url: 'string' },
@@ -92,7 +92,7 @@ const EVENT_ATTRS: Record<string, Record<string, 'string' | 'boolean'>> = {
 const LEADS_CSV_HEADER = [
   'id', 'Email', 'First Name', 'Job Title', 'seniority', 'country', 'Lead Source', 'consent', 'phone', 'Created',
   'interests', 'company.name', 'company.industry', 'company.employees', 'buy_cycle', 'influencer', 'timeframe_days',
-  'deal_size', 'follow_up_ok',
+  'deal_size', 'follow_up_ok', 'converted', 'amount',
 ];
 const EVENTS_CSV_HEADER = ['lead_id', 'type', 'at', 'url', 'asset', 'name', 'attended', 'campaign'];
 const INVALID_KINDS = ['missing_email', 'employees_not_number', 'unparsable_event_at', 'enum_not_member'];
@@ -127,6 +127,8 @@ function defects(rec: Rec): string[] {
   for (const key of ['buy_cycle', 'influencer', 'follow_up_ok']) {
     if (!isMissing(rec[key]) && typeof rec[key] !== 'boolean') out.push(`other:${key}`);
   }
+  if (typeof rec.converted !== 'boolean') out.push('other:converted');
+  if (rec.converted ? typeof rec.amount !== 'number' || !(rec.amount > 0) : rec.amount !== undefined) out.push('other:amount');
   for (const key of ['timeframe_days', 'deal_size']) {
     if (!isMissing(rec[key]) && typeof rec[key] !== 'number') out.push(`other:${key}`);
   }
@@ -273,8 +275,8 @@ describe('examples/generate-data.mjs', () => {
  * show stay true. After a deliberate change to the generator, update them (`sha256sum`).
  */
 const PINNED: Record<string, string> = {
-  'leads.jsonl': '3b6075352ba5d8e9d7119bc4bdb074f811196ba37ce2a85ff498bbcdccd54cdc',
-  'leads.csv': '66fcec9e9e84f918578b3f5e1a37c9bc73b1b34379f5df07b7eb37efeb23ad1c',
+  'leads.jsonl': 'e6be55c34cfe66d8be4bbb71bbd9937dce542c79d7d120490ae4cc737ab79a31',
+  'leads.csv': '44bf3aeaf252f2212f6bab79a60f7903ff4e6a72aa16f1c56763be08062a2e32',
   'events.csv': '29e30d93c655930c313c93641e93405445912834d7cf4075f7ae19ac0d41908b',
 };
 

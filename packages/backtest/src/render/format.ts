@@ -27,8 +27,9 @@ export function money(value: number | null | undefined): string {
   return value === null || value === undefined ? '–' : Math.round(value).toLocaleString('en-US');
 }
 
+/** A score or threshold: at most two decimals (scores with decay have many). */
 export function threshold(n: number): string {
-  return String(Number(n.toFixed(4)));
+  return String(Number(n.toFixed(2)));
 }
 
 /** `fit >= 35` for a sweep point (with the `between` upper bound when there is one). */
