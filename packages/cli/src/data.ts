@@ -10,11 +10,11 @@
 
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parse, type CsvError, type Info } from 'csv-parse';
 import type { FieldSpec } from '@mql/artifact';
 import type { RecordError, RulesEngine } from '@mql/runtime';
 import { UsageError } from './host.js';
+import { readLines } from './lines.js';
 import { plural } from './report.js';
 
 /** Where a record is in its input. */
@@ -120,10 +120,8 @@ function jsonArray(file: string, total: number, options: DataOptions): LeadSourc
 
 /** One record per non-blank line; a line that is not JSON is an invalid record, not the end of the batch. */
 async function* jsonLines(stream: NodeJS.ReadableStream, options: DataOptions): AsyncGenerator<LeadInput> {
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of lines) {
-    const item = leadFromLine(text, ++line, options.idKey);
+  for await (const { line, text } of readLines(stream as AsyncIterable<Buffer>)) {
+    const item = leadFromLine(text, line, options.idKey);
     if (item) yield item;
   }
 }

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { load } from '@mql/runtime';
 import { leadFromLine, leadLabeller } from './data.js';
+import { linesOf } from './lines.js';
 import { resultLine } from './output.js';
 import type { BatchResult, LineBatch, WorkerSetup } from './parallel.js';
 
@@ -12,16 +13,12 @@ const setup = workerData as WorkerSetup;
 const engine = load(setup.artifact);
 const labelOf = leadLabeller(engine.artifact.lead.fields);
 
-const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
 function evaluateBatch(batch: LineBatch): BatchResult {
   const out: BatchResult = { seq: batch.seq, bytes: new Uint8Array(0), records: 0, stages: {}, invalid: [] };
   const parts: string[] = [];
-  const lines = decoder.decode(batch.bytes).split('\n');
-  if (lines[lines.length - 1] === '') lines.pop(); // after the batch's last newline
-  lines.forEach((line, i) => {
-    const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  linesOf(batch.bytes).forEach((text, i) => {
     const item = leadFromLine(text, batch.firstLine + i, setup.idKey);
     if (!item) return;
     out.records++;

@@ -4,11 +4,12 @@
 // batches at line ends and hands each to a worker without copying (a transferred buffer), then
 // writes the workers' encoded results in input order. At most two batches per worker are in
 // flight, so memory stays flat however large the file. The output is byte-identical to the
-// single-threaded path (a test compares them); lines end at `\n` (a `\r` before it is dropped).
+// single-threaded path (a test compares them): both cut and decode lines with lines.ts.
 
 import { createReadStream } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { RulesArtifact } from '@mql/artifact';
+import { countLines, LineCutter } from './lines.js';
 import type { InvalidLead } from './output.js';
 
 /** What every worker needs to evaluate and format leads like the main thread would. */
@@ -24,7 +25,7 @@ export interface LineBatch {
   seq: number;
   /** Line number of the batch's first line, from 1. */
   firstLine: number;
-  /** Whole lines of the file, UTF-8, each ending with `\n` (but perhaps the file's last one). */
+  /** Whole lines of the file, UTF-8, each with its line break (but perhaps the file's last one). */
   bytes: Uint8Array;
 }
 
@@ -41,7 +42,6 @@ export interface BatchResult {
 /** About 700 leads of 20 events each: big enough to keep messages rare, small enough for flat memory. */
 const BATCH_BYTES = 1 << 20;
 const BATCHES_IN_FLIGHT_PER_WORKER = 2;
-const NEWLINE = 0x0a;
 
 export interface ParallelRun {
   file: string;
@@ -58,30 +58,24 @@ export async function evaluateJsonLinesInParallel(run: ParallelRun): Promise<voi
   try {
     let seq = 0;
     let firstLine = 1;
-    let carry: Buffer = Buffer.alloc(0); // the start of a line that the next chunk completes
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-      const end = data.lastIndexOf(NEWLINE) + 1;
-      carry = Buffer.from(data.subarray(end)); // a copy, so the chunk can be freed
-      if (end === 0) continue;
-      const bytes = new Uint8Array(data.subarray(0, end)); // its own buffer, to transfer
-      const lines = countNewlines(bytes); // before submit: the transfer detaches the buffer
+    const cutter = new LineCutter(); // the same cuts and BOM rule as the single-threaded path
+    const submit = async (part: Buffer | undefined) => {
+      if (part === undefined || part.length === 0) return;
+      const bytes = new Uint8Array(part); // its own buffer, to transfer
+      const lines = countLines(bytes); // before submit: the transfer detaches the buffer
       await pool.submit({ seq: seq++, firstLine, bytes });
       firstLine += lines;
+    };
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      await submit(cutter.push(chunk));
       run.onProgress(stream.bytesRead);
     }
-    if (carry.length > 0) await pool.submit({ seq: seq++, firstLine, bytes: new Uint8Array(carry) });
+    await submit(cutter.end());
     await pool.drain();
   } finally {
     stream.destroy();
     await pool.close();
   }
-}
-
-function countNewlines(bytes: Uint8Array): number {
-  let count = 0;
-  for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, at + 1)) count++;
-  return count;
 }
 
 /** Batches go to the workers in turn; each worker answers in the order it was asked. */

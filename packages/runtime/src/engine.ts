@@ -3,7 +3,7 @@
 
 import type { RulesArtifact, TestCase } from '@mql/artifact';
 import type { EvalContext, NormRecord } from './context.js';
-import { RowReader, type RowResult } from './csv.js';
+import { RowReader, type EventTable, type LeadTable, type RowResult } from './csv.js';
 import { parseIsoDate } from './dates.js';
 import type { Program } from './program.js';
 import { RecordReader } from './records.js';
@@ -45,7 +45,15 @@ export interface RulesEngine {
    * (the option, else the time the batch started).
    */
   evaluateMany(records: Iterable<unknown> | AsyncIterable<unknown>, options?: EvaluateOptions): AsyncGenerator<BatchItem, void, undefined>;
-  /** One CSV row → one lead record in the JSON form (see csv.ts for the conventions). */
+  /**
+   * Binds a leads table's header to the lead schema once (see csv.ts for the conventions): which
+   * column fills which field, the fields no column names, and header errors (an ambiguous header,
+   * two columns for one field). Its `read` turns one row's cells into a lead record.
+   */
+  leadTable(header: readonly string[]): LeadTable;
+  /** The same for an events table (`type`, `at`, attribute columns). */
+  eventTable(header: readonly string[]): EventTable;
+  /** One CSV row (header → cell) → one lead record in the JSON form (see csv.ts for the conventions). */
   fromRow(row: Record<string, string>): RowResult<'record'>;
   /** One events-table row (`type`, `at`, attribute columns) → one event for a record's `events`. */
   eventFromRow(row: Record<string, string>): RowResult<'event'>;
@@ -77,8 +85,11 @@ export class Engine implements RulesEngine {
     this.gradeNames = artifact.grades.map((g) => g.name);
     this.segmentNames = artifact.segments.map((s) => s.name);
     this.eventTypes = artifact.events.map((e) => e.name);
-    this.rows = new RowReader(program.model);
     this.records = new RecordReader(program.model);
+    this.rows = new RowReader(program.model, (record) => {
+      const read = this.records.read(record);
+      return read.ok ? [] : read.errors;
+    });
   }
 
   evaluate(record: unknown, options: EvaluateOptions = {}): Evaluation {
@@ -100,6 +111,14 @@ export class Engine implements RulesEngine {
     const batch = { ...options, now: resolveNow(options.now) };
     let index = 0;
     for await (const record of records) yield { index: index++, evaluation: this.evaluate(record, batch) };
+  }
+
+  leadTable(header: readonly string[]): LeadTable {
+    return this.rows.leadTable(header);
+  }
+
+  eventTable(header: readonly string[]): EventTable {
+    return this.rows.eventTable(header);
   }
 
   fromRow(row: Record<string, string>): RowResult<'record'> {

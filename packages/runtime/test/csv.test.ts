@@ -27,7 +27,6 @@ describe('fromRow', () => {
       regions: 'emea;apac',
       scores: '1;2.5',
       'Not A Field': 'ignored',
-      title: '',
     };
     const converted = engine.fromRow(row);
     expect(converted).toEqual({
@@ -65,7 +64,7 @@ describe('fromRow', () => {
     expect(engine.fromRow({ title: 'CTO' })).toEqual({ ok: true, record: { 'Job Title': 'CTO' } });
   });
 
-  it('reports every cell that does not convert, by header', () => {
+  it('reports every cell that does not convert, by header, and the missing required fields as JSON would', () => {
     expect(
       engine.fromRow({ employees: '12 people', consent: 'maybe', created: '01/02/2026', seniority: 'intern', regions: 'emea;us', scores: '1;x' }),
     ).toEqual({
@@ -77,6 +76,7 @@ describe('fromRow', () => {
         { path: 'seniority', message: 'expected one of "ic", "manager", "director", "vp", "cxo", got "intern"' },
         { path: 'regions[1]', message: 'expected one of "EMEA", "APAC", got "us"' },
         { path: 'scores[1]', message: 'expected a number, got "x"' },
+        { path: 'Email', message: 'required field is missing' },
       ],
     });
   });
@@ -148,5 +148,78 @@ describe('eventFromRow', () => {
     const event = engine.eventFromRow({ type: 'page_view', at: '2026-10-31', url: '/pricing' });
     if (!lead.ok || !event.ok) throw new Error('conversion failed');
     expect(engine.validate({ ...lead.record, events: [event.event] })).toEqual({ ok: true });
+  });
+});
+
+describe('leadTable: the header is bound once, before any row', () => {
+  it('binds the header `country` to the top-level field even when company.country is declared first', () => {
+    const engine = load(artifact({ lead: [optional('company', T.object(optional('country', T.string))), optional('country', T.string)] }));
+    const table = engine.leadTable(['country', 'company.country']);
+    expect(table.errors).toEqual([]);
+    expect(table.fields).toEqual(['country', 'company.country']);
+    expect(table.read(['DE', 'FR'])).toEqual({ ok: true, record: { country: 'DE', company: { country: 'FR' } } });
+    expect(engine.leadTable(['country']).missing).toEqual([{ field: 'company.country', header: 'company.country', optional: true }]);
+  });
+
+  it('makes a header that could name two fields an error, naming both', () => {
+    const engine = load(
+      artifact({ lead: [optional('company', T.object(optional('country', T.string, { from: 'Country' }))), optional('country', T.string, { from: 'Country' })] }),
+    );
+    expect(engine.leadTable(['Country', 'x']).errors).toEqual([
+      'column 1 "Country" could name company.country and country: rename the column to one field\'s path (company.Country, Country)',
+    ]);
+    expect(engine.fromRow({ Country: 'DE' })).toEqual({ ok: false, errors: [{ path: '', message: engine.leadTable(['Country']).errors[0] }] });
+  });
+
+  it('makes two columns for one field an error naming both columns', () => {
+    expect(engine.leadTable(['Email', 'Job Title', 'job  title']).errors).toEqual(['columns 2 "Job Title" and 3 "job  title" both name the field title: keep one']);
+  });
+
+  it('matches headers ignoring letter case and runs of spaces, exact spelling first, and lists the fields no column names', () => {
+    const table = engine.leadTable(['  EMAIL ', 'Job   title', 'Employees', 'Company.Industry', 'Lead Owner']);
+    expect(table.errors).toEqual([]);
+    expect(table.fields).toEqual(['email', 'title', 'employees', 'company.industry', undefined]);
+    expect(table.missing.map((m) => `${m.field}${m.optional ? '?' : ''} <- ${m.header}`)).toEqual([
+      'seniority? <- seniority',
+      'consent? <- consent',
+      'created? <- created',
+      'tags? <- tags',
+      'company.employees? <- company.employees',
+      'regions? <- regions',
+      'scores? <- scores',
+    ]);
+  });
+
+  it('lists missing required fields of a row that also has a bad cell, but not the bad cell twice', () => {
+    const strict = load(artifact({ lead: [field('email', T.email), field('employees', T.number), field('consent', T.bool)] }));
+    expect(strict.leadTable(['email', 'employees', 'consent']).read(['', '12 people', 'yes'])).toEqual({
+      ok: false,
+      errors: [
+        { path: 'employees', message: 'expected a number, got "12 people"' },
+        { path: 'email', message: 'required field is missing' },
+      ],
+    });
+  });
+});
+
+describe('cell conversions', () => {
+  it('reads a 100 kB run of digits followed by a letter as a bad number, in linear time', () => {
+    const cell = `${'9'.repeat(100_000)}x`;
+    const started = performance.now();
+    const converted = engine.fromRow({ Email: 'a@b.c', employees: cell });
+    // The old regular expression took 45 s here; a linear one takes well under a second.
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(converted).toEqual({ ok: false, errors: [{ path: 'employees', message: `expected a number, got "${'9'.repeat(37)}..."` }] });
+  });
+
+  it('rejects a number too large to be finite rather than reading Infinity', () => {
+    expect(engine.fromRow({ Email: 'a@b.c', employees: '9'.repeat(400) })).toMatchObject({ ok: false });
+  });
+
+  it('gives the normal message for bool cells named like Object.prototype members', () => {
+    expect([engine.fromRow({ Email: 'a@b.c', consent: 'constructor' }), engine.fromRow({ Email: 'a@b.c', consent: '__proto__' })]).toEqual([
+      { ok: false, errors: [{ path: 'consent', message: 'expected true/false/yes/no/1/0, got "constructor"' }] },
+      { ok: false, errors: [{ path: 'consent', message: 'expected true/false/yes/no/1/0, got "__proto__"' }] },
+    ]);
   });
 });

@@ -1,0 +1,110 @@
+// Lines of a JSON-lines or CSV file, cut and decoded by one set of rules for `mql eval`'s
+// single-threaded path and its worker threads (parallel.ts), so both see the same records with the
+// same line numbers whatever the bytes (README: "byte-identical output"):
+// - a line ends at `\n`, `\r\n` or a lone `\r` (as older spreadsheets on macOS write);
+// - a UTF-8 byte-order mark at the very start of the file is dropped; anywhere else it is data;
+// - bytes are decoded as UTF-8, invalid bytes becoming U+FFFD. A line break byte never belongs to a
+//   multi-byte sequence, so decoding a run of whole lines at once gives the same text as decoding
+//   line by line: where the file is cut into runs does not change the lines.
+
+const LF = 0x0a;
+const CR = 0x0d;
+const BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * Cuts a byte stream into runs of whole lines. A partial line waits as a list of chunks that is
+ * joined once, when its end arrives, so a 100 MB line costs one copy, not one per chunk.
+ */
+export class LineCutter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private atStart = true;
+
+  /** The whole lines this chunk completes (with their line breaks), or undefined. */
+  push(chunk: Buffer): Buffer | undefined {
+    if (this.atStart) {
+      const head = this.pendingBytes + chunk.length < BOM.length ? undefined : this.take(chunk, chunk.length);
+      if (head === undefined) return this.keep(chunk);
+      this.atStart = false;
+      chunk = startsWithBom(head) ? head.subarray(BOM.length) : head;
+    }
+    const end = lastLineEnd(chunk);
+    if (end === 0) return this.keep(chunk);
+    const lines = this.take(chunk, end);
+    if (end < chunk.length) this.keep(chunk.subarray(end));
+    return lines;
+  }
+
+  /** What is left at the end of the input: its last line without a line break, or undefined. */
+  end(): Buffer | undefined {
+    if (this.pendingBytes === 0) return undefined;
+    const rest = this.take(Buffer.alloc(0), 0);
+    return this.atStart && startsWithBom(rest) ? rest.subarray(BOM.length) : rest;
+  }
+
+  private keep(chunk: Buffer): undefined {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    return undefined;
+  }
+
+  /** The pending bytes followed by `chunk[0, end)`; empties the pending list. */
+  private take(chunk: Buffer, end: number): Buffer {
+    const head = chunk.subarray(0, end);
+    const joined = this.pending.length === 0 ? head : Buffer.concat([...this.pending, head]);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return joined;
+  }
+}
+
+function startsWithBom(bytes: Uint8Array): boolean {
+  return bytes[0] === BOM[0] && bytes[1] === BOM[1] && bytes[2] === BOM[2];
+}
+
+/**
+ * The offset just after the chunk's last certain line break, or 0. A `\r` as the chunk's last byte
+ * is not certain: the next chunk may start with the `\n` of a `\r\n`.
+ */
+function lastLineEnd(chunk: Uint8Array): number {
+  const lf = chunk.lastIndexOf(LF);
+  const cr = chunk.length < 2 ? -1 : chunk.lastIndexOf(CR, chunk.length - 2);
+  return Math.max(lf, cr) + 1;
+}
+
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const LINE_BREAK = /\r\n|\r|\n/;
+
+/** The lines of a run of whole lines (from LineCutter), decoded, without their line breaks. */
+export function linesOf(bytes: Uint8Array): string[] {
+  if (bytes.length === 0) return [];
+  const lines = decoder.decode(bytes).split(LINE_BREAK);
+  if (isLineBreak(bytes[bytes.length - 1]!)) lines.pop(); // the empty string after the last break
+  return lines;
+}
+
+/** How many lines `linesOf(bytes)` returns, without decoding (for numbering the next run). */
+export function countLines(bytes: Uint8Array): number {
+  let count = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if (byte === LF || (byte === CR && bytes[i + 1] !== LF)) count++;
+  }
+  return bytes.length > 0 && !isLineBreak(bytes[bytes.length - 1]!) ? count + 1 : count;
+}
+
+function isLineBreak(byte: number): boolean {
+  return byte === LF || byte === CR;
+}
+
+/** The numbered lines of a byte stream, cut and decoded as above. */
+export async function* readLines(stream: AsyncIterable<Buffer>): AsyncGenerator<{ line: number; text: string }> {
+  const cutter = new LineCutter();
+  let line = 0;
+  for await (const chunk of stream) {
+    const run = cutter.push(chunk);
+    if (run) for (const text of linesOf(run)) yield { line: ++line, text };
+  }
+  const rest = cutter.end();
+  if (rest) for (const text of linesOf(rest)) yield { line: ++line, text };
+}
