@@ -2,7 +2,7 @@
 // CSV, with CSV events from a second table (--events --key). Each input record becomes a LeadInput
 // that knows where it came from (line or array index) and its id, so results and errors can name it.
 //
-// Memory: JSONL and CSV leads stream (readline / csv-parse), one record at a time. A JSON array
+// Memory: JSONL and CSV leads stream (lines.ts, csv-read.ts), one record at a time. A JSON array
 // (and --lead) is parsed whole, as JSON.parse needs. The events CSV is read first into an index
 // from lead key to converted events, because leads and events need not be in the same order:
 // memory grows with the number of events (about 70k events for 5,000 leads is a few MB); for
@@ -10,9 +10,10 @@
 
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse, type CsvError, type Info } from 'csv-parse';
 import type { FieldSpec } from '@mql/artifact';
-import type { RecordError, RulesEngine } from '@mql/runtime';
+import { suggest } from '@mql/core';
+import { foldHeader, type EventTable, type HeaderBinding, type LeadTable, type RecordError, type RulesEngine } from '@mql/runtime';
+import { csvRecords, delimiterName, otherDelimiterIn, type CsvHeader } from './csv-read.js';
 import { UsageError } from './host.js';
 import { readLines } from './lines.js';
 import { plural } from './report.js';
@@ -42,6 +43,10 @@ export interface DataOptions {
    * error. JSON and JSONL records keep every key, so they need none.
    */
   include?: readonly string[];
+  /** CSV: the delimiter (default: detected from the header line). */
+  delimiter?: string;
+  /** CSV: fields (schema paths, `Event.attr` for event attributes) the data has no column for. */
+  allowMissing?: string[];
 }
 
 export function positionText(position: Position): string {
@@ -96,8 +101,8 @@ export async function leadSource(file: string, engine: RulesEngine, options: Dat
   const stream = createReadStream(file);
   const progress = () => ({ done: stream.bytesRead, total });
   if (format === 'jsonl') return { items: jsonLines(stream, options), progress, notes: () => [] };
-  const events = options.events ? await readEventIndex(options.events.file, options.events.key, engine) : undefined;
-  return { items: csvLeads(stream, engine, options, events), progress, notes: () => events?.notes() ?? [] };
+  const events = options.events ? await readEventIndex(options.events.file, options.events.key, engine, options) : undefined;
+  return { items: csvLeads(file, stream, engine, options, events), progress, notes: () => events?.notes() ?? [] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,51 +170,99 @@ function idOf(record: unknown, key: string): { id?: string } {
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-type CsvRow = { record: Record<string, string>; info: Info };
-
-function csvParser(stream: NodeJS.ReadableStream, onSkip: (error: CsvError) => void) {
-  // A row with the wrong number of cells or broken quoting is skipped and reported, not fatal.
-  const parser = parse({ columns: true, bom: true, info: true, skip_empty_lines: true, skip_records_with_error: true });
-  parser.on('skip', onSkip);
-  stream.on('error', (error) => parser.destroy(error));
-  return stream.pipe(parser);
-}
-
-/** A CSV problem line, as an invalid record. csv-parse counts the line a row ends on. */
-function skippedRow(error: CsvError): LeadInput {
-  const line = typeof error.lines === 'number' ? error.lines : 0;
-  return { position: { kind: 'line', line }, ok: false, errors: [{ path: '', message: `unreadable CSV row: ${error.message}` }] };
-}
-
-async function* csvLeads(stream: NodeJS.ReadableStream, engine: RulesEngine, options: DataOptions, events: EventIndex | undefined): AsyncGenerator<LeadInput> {
-  const { idKey, include = [] } = options;
-  const skipped: LeadInput[] = [];
-  const parser = csvParser(stream, (error) => skipped.push(skippedRow(error)));
-  let checkedHeader = false;
-  for await (const { record: row, info } of parser as AsyncIterable<CsvRow>) {
-    yield* skipped.splice(0);
-    if (!checkedHeader) {
-      if (events && !Object.hasOwn(row, idKey)) throw new UsageError(`the leads CSV has no "${idKey}" column to join events on (name it with --id-key)`);
-      for (const column of include) if (!Object.hasOwn(row, column)) throw new UsageError(missingColumn(column, Object.keys(row)));
-    }
-    checkedHeader = true;
-    const lead = csvLead(row, info.lines, engine, idKey, events);
-    if (include.length > 0) lead.included = Object.fromEntries(include.map((column) => [column, row[column]!]));
-    yield lead;
+/**
+ * Binds a CSV header before any row is read (csv.ts in the runtime): a header that names two fields,
+ * two columns for one field, or a field with no column is an error of the whole file, listed at
+ * once, since it would make every row wrong. A field may lack a column when `--allow-missing-column`
+ * names it. A header that is one column holding `;`, a tab or `|` gets a hint about the delimiter.
+ */
+export function checkHeader(file: string, header: CsvHeader, binding: HeaderBinding, options: Pick<DataOptions, 'allowMissing'>): void {
+  const name = path.basename(file);
+  const other = otherDelimiterIn(header);
+  if (other !== undefined) {
+    throw new UsageError(
+      `${name}: the header is one column, "${header.cells[0]}", that holds ${delimiterName(other)}: the file looks ${delimiterName(other)}-separated; use --delimiter ${other === '\t' ? 'tab' : `'${other}'`} (or leave --delimiter out to detect it)`,
+    );
   }
-  yield* skipped.splice(0);
+  const allowed = new Set(options.allowMissing ?? []);
+  const bound = new Set(binding.fields.filter((f) => f !== undefined));
+  const unused = header.cells.filter((_, i) => binding.fields[i] === undefined);
+  const problems = [...binding.errors];
+  for (const missing of binding.missing) {
+    if (allowed.has(missing.field)) continue;
+    const spelled = missing.header === missing.field ? '' : ` (from "${missing.header}")`;
+    const guess = suggest(foldHeader(missing.header), unused.map(foldHeader));
+    const close = guess === undefined ? undefined : unused.find((h) => foldHeader(h) === guess);
+    problems.push(`no column for ${missing.optional ? 'optional' : 'required'} field ${missing.field}${spelled}${close !== undefined ? `; did you mean "${close}"?` : ''}`);
+  }
+  for (const field of allowed) {
+    if (!bound.has(field) && !binding.missing.some((m) => m.field === field)) problems.push(`--allow-missing-column ${field}: no such field in the schema`);
+  }
+  if (problems.length === 0) return;
+  const way = binding.missing.some((m) => m.optional && !allowed.has(m.field))
+    ? `\nColumns match a field's \`from\` name or path, ignoring letter case and spaces. If the data has no column for an optional field, say so with --allow-missing-column FIELD.`
+    : '';
+  throw new UsageError(`${name} line ${header.line}: the header does not fit the schema (${delimiterName(header.delimiter)}-separated):\n  ${problems.join('\n  ')}${way}`);
 }
 
 /** A column the command needs is not in the header: name it, and a column that differs only in case. */
-function missingColumn(column: string, header: string[]): string {
+function missingColumn(column: string, header: readonly string[]): string {
   const near = header.find((h) => h.trim().toLowerCase() === column.trim().toLowerCase());
   return `the leads CSV has no "${column}" column${near !== undefined ? ` (did you mean "${near}"?)` : ''}; its columns: ${header.map((h) => `"${h}"`).join(', ')}`;
 }
 
-function csvLead(row: Record<string, string>, line: number, engine: RulesEngine, idKey: string, events: EventIndex | undefined): LeadInput {
-  const id = row[idKey]?.trim() || undefined;
-  const position: Position = { kind: 'line', line };
-  const converted = engine.fromRow(row);
+/** The column a name denotes: its exact spelling, else ignoring letter case and spaces (as headers match fields). */
+export function findColumn(header: readonly string[], name: string): number | undefined {
+  const exact = header.indexOf(name);
+  if (exact >= 0) return exact;
+  const folded = header.findIndex((h) => foldHeader(h) === foldHeader(name));
+  return folded < 0 ? undefined : folded;
+}
+
+/** A column used by name (ids, the events key): two columns of that name are an error naming both. */
+function usedColumn(file: string, header: CsvHeader, name: string): number | undefined {
+  const at = findColumn(header.cells, name);
+  if (at === undefined) return undefined;
+  const twin = header.cells.findIndex((h, i) => i !== at && foldHeader(h) === foldHeader(name));
+  if (twin >= 0) {
+    throw new UsageError(`${path.basename(file)}: columns ${Math.min(at, twin) + 1} and ${Math.max(at, twin) + 1} are both named "${name}": rename one`);
+  }
+  return at;
+}
+
+async function* csvLeads(file: string, stream: NodeJS.ReadableStream, engine: RulesEngine, options: DataOptions, events: EventIndex | undefined): AsyncGenerator<LeadInput> {
+  let table: LeadTable | undefined;
+  let idColumn: number | undefined;
+  const include = options.include ?? [];
+  let includeColumns: number[] = [];
+  const onHeader = (header: CsvHeader) => {
+    table = engine.leadTable(header.cells);
+    checkHeader(file, header, table, options);
+    idColumn = usedColumn(file, header, options.idKey);
+    if (events && idColumn === undefined) {
+      throw new UsageError(`the leads CSV has no "${options.idKey}" column to join events on (name it with --id-key)`);
+    }
+    includeColumns = include.map((column) => usedColumn(file, header, column) ?? fail(missingColumn(column, header.cells)));
+  };
+  for await (const item of csvRecords(readLines(stream as AsyncIterable<Buffer>), options.delimiter, onHeader)) {
+    const position: Position = { kind: 'line', line: item.line };
+    if (item.kind === 'bad') {
+      yield { position, ok: false, errors: [{ path: '', message: item.message }] };
+      continue;
+    }
+    const lead = csvLead(item.cells, position, table!, idColumn, events);
+    if (include.length > 0) lead.included = Object.fromEntries(include.map((column, i) => [column, item.cells[includeColumns[i]!] ?? '']));
+    yield lead;
+  }
+}
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+function csvLead(cells: string[], position: Position, table: LeadTable, idColumn: number | undefined, events: EventIndex | undefined): LeadInput {
+  const id = (idColumn === undefined ? undefined : cells[idColumn]?.trim()) || undefined;
+  const converted = table.read(cells);
   const joined = events && id !== undefined ? events.take(id) : { events: [], errors: [] };
   const errors = [...(converted.ok ? [] : converted.errors), ...joined.errors];
   if (!converted.ok || errors.length > 0) return { position, ...(id ? { id } : {}), ok: false, errors };
@@ -240,8 +293,9 @@ export class EventIndex {
     else this.byKey.set(key, [row]);
   }
 
-  unreadableRow(error: CsvError): void {
-    this.unreadable.push(`${path.basename(this.file)} line ${String(error.lines)}: unreadable CSV row: ${error.message}`);
+  /** A row that cannot be read names no lead: it is listed in the summary with its file and line. */
+  unreadableRow(line: number, message: string): void {
+    this.unreadable.push(`${path.basename(this.file)} line ${line}: ${message} (the row is ignored)`);
   }
 
   /** A lead's events in file order; an invalid event row makes the lead invalid, naming the row. */
@@ -267,19 +321,36 @@ export class EventIndex {
   }
 }
 
-async function readEventIndex(file: string, key: string, engine: RulesEngine): Promise<EventIndex> {
+async function readEventIndex(file: string, key: string, engine: RulesEngine, options: DataOptions): Promise<EventIndex> {
   fileSize(file);
   const index = new EventIndex(file);
-  const parser = csvParser(createReadStream(file), (error) => index.unreadableRow(error));
-  let checkedHeader = false;
-  for await (const { record: row, info } of parser as AsyncIterable<CsvRow>) {
-    if (!checkedHeader && !Object.hasOwn(row, key)) {
-      throw new UsageError(`${file} has no "${key}" column (--key names the column holding each event's lead id)`);
+  let table: EventTable | undefined;
+  let header: CsvHeader | undefined;
+  let keyColumn = 0;
+  const onHeader = (found: CsvHeader) => {
+    header = found;
+    table = engine.eventTable(found.cells);
+    // Attribute columns are checked once the rows say which event types the file holds.
+    checkHeader(file, found, { ...table, missing: [] }, options);
+    const column = usedColumn(file, found, key);
+    if (column === undefined) throw new UsageError(`${file} has no "${key}" column (--key names the column holding each event's lead id)`);
+    keyColumn = column;
+  };
+  const types = new Set<string>();
+  for await (const item of csvRecords(readLines(createReadStream(file)), options.delimiter, onHeader)) {
+    if (item.kind === 'bad') {
+      index.unreadableRow(item.line, item.message);
+      continue;
     }
-    checkedHeader = true;
-    const converted = engine.eventFromRow(row);
-    const line = info.lines;
-    index.add(row[key]!.trim(), converted.ok ? { line, ok: true, event: converted.event } : { line, ok: false, errors: converted.errors });
+    if (table!.typeColumn !== undefined) types.add((item.cells[table!.typeColumn] ?? '').trim().toLowerCase());
+    const converted = table!.read(item.cells);
+    const line = item.line;
+    index.add((item.cells[keyColumn] ?? '').trim(), converted.ok ? { line, ok: true, event: converted.event } : { line, ok: false, errors: converted.errors });
+  }
+  // A type the file never holds needs no columns; the attributes of the types it does hold do.
+  if (table && header) {
+    const missing = table.missing.filter((m) => types.has(m.field.slice(0, m.field.indexOf('.')).toLowerCase()));
+    checkHeader(file, header, { ...table, errors: [], missing }, options);
   }
   return index;
 }

@@ -88,7 +88,7 @@ describe('mql eval --data (JSONL and CSV)', () => {
     const leads = join(temp, 'leads.csv');
     const events = join(temp, 'events.csv');
     writeFileSync(leads, readFileSync(join(ROOT, 'examples/data/leads.csv'), 'utf8').split('\n').slice(0, 4).join('\n'));
-    writeFileSync(events, 'lead_id,type,at,attended,name\nL0000002,webinar,2026-10-01,perhaps,Q3\nL0000003,webinar,2026-10-01,yes,Q3\nL9,page_view,2026-10-01,,\n');
+    writeFileSync(events, 'lead_id,type,at,attended,name,url\nL0000002,webinar,2026-10-01,perhaps,Q3,\nL0000003,webinar,2026-10-01,yes,Q3,\nL9,page_view,2026-10-01,,,/x\n');
     const joined = mql(['eval', FUNNEL, '--data', leads, '--events', events, '--key', 'lead_id', ...NOW, '--format', 'csv']);
     expect(joined.stdout.split('\n').map((line) => line.split(',').slice(0, 2).join(','))).toEqual(['id,stage', 'L0000001,', 'L0000003,', '']);
     expect(joined.stderr).toBe(

@@ -19,8 +19,9 @@
 //   one per core, with byte-identical output; --workers N chooses (0: this thread only).
 
 import { availableParallelism } from 'node:os';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseIsoDate, type RulesEngine } from '@mql/runtime';
+import { DELIMITERS } from '../csv-read.js';
 import { dataFormatOf, fileSize, leadLabeller, leadSource, singleLead, type LeadInput, type LeadSource } from '../data.js';
 import { UsageError } from '../host.js';
 import {
@@ -52,6 +53,8 @@ export interface EvalOptions {
   lean?: boolean;
   failOnInvalid?: boolean;
   workers?: number;
+  delimiter?: string;
+  allowMissingColumn?: string[];
 }
 
 export function registerEvalCommand(program: Command, finish: (code: number) => void): void {
@@ -70,6 +73,8 @@ export function registerEvalCommand(program: Command, finish: (code: number) => 
     .option('--explain', 'print a readable explanation of each lead (stages, requirements, values, score rules)')
     .option('--lean', 'json/jsonl: results without explanations (faster, smaller)')
     .option('--fail-on-invalid', 'exit 1 when any record is invalid')
+    .option('--delimiter <char>', "CSV cell delimiter: ',' ';' '|' or tab (default: detected from the header line)", csvDelimiter)
+    .option('--allow-missing-column <field...>', 'CSV: a field (schema path, or Event.attr) the data has no column for; otherwise a field without a column is an error')
     .option('--workers <n>', 'worker threads for a JSON-lines batch (default: one per core for files over 32 MB; 0: none)', nonNegativeInteger)
     .action(async (rules: string, options: EvalOptions) => finish(await runEval(rules, options)));
 }
@@ -84,7 +89,12 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   if (workers > 0) return runInWorkers(options.data!, workers, rules, { now, format: format as 'jsonl' | 'csv', options });
   const source = options.lead
     ? singleLead(options.lead, { idKey: options.idKey })
-    : await leadSource(options.data!, engine, { idKey: options.idKey, ...(options.events ? { events: { file: options.events, key: options.key! } } : {}) });
+    : await leadSource(options.data!, engine, {
+        idKey: options.idKey,
+        ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
+        ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+        ...(options.allowMissingColumn ? { allowMissing: options.allowMissingColumn.flatMap((f) => f.split(',')).map((f) => f.trim()) } : {}),
+      });
 
   const out = new Stdout();
   const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where });
@@ -193,6 +203,12 @@ function checkOptions(options: EvalOptions): OutputFormat | 'explain' {
   }
   if (options.explain) return 'explain';
   return options.format ?? (process.stdout.isTTY ? 'table' : 'jsonl');
+}
+
+function csvDelimiter(text: string): string {
+  const delimiter = Object.hasOwn(DELIMITERS, text) ? DELIMITERS[text] : undefined;
+  if (delimiter === undefined) throw new InvalidArgumentError("use ',', ';', '|' or tab");
+  return delimiter;
 }
 
 /** `--now` of eval, diff and backtest: an ISO-8601 date or date-time, default the current time. */
