@@ -156,10 +156,9 @@ export async function* csvRecords(
       continue;
     }
     // A stray quote: this line alone is the invalid row; the lines after it are read on their own.
-    const through = 'cells' in parsed ? window[head + parsed.lines - 1]!.line : undefined;
     const why =
-      through !== undefined
-        ? `it closes on line ${through}, but the record would have the wrong number of cells`
+      'cells' in parsed
+        ? `it closes on line ${window[head + parsed.lines - 1]!.line}, but the record would have the wrong number of cells`
         : done && head + parsed.unclosed >= window.length
           ? 'it never closes before the end of the file'
           : `it does not close within ${MAX_RECORD_LINES} lines`;

@@ -57,4 +57,49 @@ describe('mql eval --workers', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--workers applies to a JSON-lines --data file written with --format jsonl or csv');
   });
+
+  it('gives the same results as one thread on a BOM, lone \\r line ends and binary garbage', () => {
+    const lines = readFileSync('examples/data/sample-leads.jsonl', 'utf8').trimEnd().split('\n');
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(`${lines[0]}\r${lines[1]}\r\n`),
+      Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x0d, 0xc3]),
+      Buffer.from(`\n\uFEFF${lines[2]}\n${lines.slice(3).join('\r')}`),
+    ]);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'mql-parallel-')), 'damaged.jsonl');
+    writeFileSync(file, bytes);
+    const { single, parallel } = evalBoth(file, 'jsonl');
+    expect(single.stdout.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { line: number }).line)).toEqual([1, 2, ...lines.slice(3).map((_, i) => 6 + i)]);
+    expect(single.stderr).toContain('line 3: invalid JSON');
+    expect(single.stderr).toContain('line 5: invalid JSON');
+    expect(parallel.stdout).toBe(single.stdout);
+    expect(parallel.stderr).toBe(single.stderr);
+  });
+
+  it('is byte-identical to one thread on randomly damaged files (seeded)', () => {
+    const lines = readFileSync('examples/data/sample-leads.jsonl', 'utf8').trimEnd().split('\n');
+    let seed = 42;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const damage = ['\r', '\r\n', '\n\n', '\uFEFF', '"', '{', '\u0000', '\uFFFD', '   '];
+    const parts: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const line = lines[Math.floor(random() * lines.length)]!;
+      const cut = Math.floor(random() * line.length);
+      const text = random() < 0.2 ? line.slice(0, cut) + damage[Math.floor(random() * damage.length)]! + line.slice(cut) : line;
+      parts.push(text, damage[Math.floor(random() * 3)]!);
+    }
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'mql-parallel-')), 'random.jsonl');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(parts.join('')), Buffer.from([0xc3, 0x28, 0x0a, 0xe2, 0x82])]));
+    const { single, parallel } = evalBoth(file, 'csv');
+    expect(single.stderr).toMatch(/invalid records? \(not evaluated\)/);
+    expect(parallel.stdout).toBe(single.stdout);
+    expect(parallel.stderr).toBe(single.stderr);
+  });
+
+  it('caps --workers at what the machine can use, with a message', () => {
+    const run = mql(['eval', FUNNEL, '--data', 'examples/data/sample-leads.jsonl', '--now', EXAMPLE_NOW, '--format', 'jsonl', '--lean', '--workers', '200']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/^mql: --workers 200 is more than this machine can use; using \d+\n/);
+    expect(run.stderr).toMatch(/Evaluated in \d+ worker threads/);
+  });
 });

@@ -150,9 +150,19 @@ function workersFor(options: EvalOptions, format: OutputFormat | 'explain'): num
   const eligible = options.data !== undefined && dataFormatOf(options.data) === 'jsonl' && (format === 'jsonl' || format === 'csv') && options.only === undefined;
   if (options.workers !== undefined) {
     if (options.workers > 0 && !eligible) throw new UsageError('--workers applies to a JSON-lines --data file written with --format jsonl or csv (and no --only)');
+    if (options.workers > maxWorkers()) {
+      // Each worker holds a copy of the rules and ~30 MB of its own: more than the cores only cost.
+      process.stderr.write(`mql: --workers ${options.workers} is more than this machine can use; using ${maxWorkers()}\n`);
+      return maxWorkers();
+    }
     return options.workers;
   }
   return eligible && fileSize(options.data!) >= PARALLEL_MIN_BYTES ? Math.max(0, availableParallelism()) : 0;
+}
+
+/** The most worker threads worth starting: one per core, and at least a few. */
+function maxWorkers(): number {
+  return Math.max(4, availableParallelism());
 }
 
 /** Below this size a batch finishes before worker threads would have started (~50 ms each). */
