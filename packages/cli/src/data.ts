@@ -205,9 +205,10 @@ export function checkHeader(file: string, header: CsvHeader, binding: HeaderBind
   throw new UsageError(`${name} line ${header.line}: the header does not fit the schema (${delimiterName(header.delimiter)}-separated):\n  ${problems.join('\n  ')}${way}`);
 }
 
-/** A column the command needs is not in the header: name it, and a column that differs only in case. */
+/** A column the command needs is not in the header: name it, and the closest header. */
 function missingColumn(column: string, header: readonly string[]): string {
-  const near = header.find((h) => h.trim().toLowerCase() === column.trim().toLowerCase());
+  const guess = suggest(foldHeader(column), header.map(foldHeader));
+  const near = guess === undefined ? undefined : header.find((h) => foldHeader(h) === guess);
   return `the leads CSV has no "${column}" column${near !== undefined ? ` (did you mean "${near}"?)` : ''}; its columns: ${header.map((h) => `"${h}"`).join(', ')}`;
 }
 

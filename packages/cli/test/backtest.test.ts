@@ -47,7 +47,8 @@ const LEADS = [
 ];
 const eventsOf = (l: (typeof LEADS)[number]) => Array.from({ length: l.visits }, (_, i) => ({ type: 'visit', at: `2025-12-1${i}` }));
 const JSONL = file('leads.jsonl', LEADS.map(({ visits: _, ...l }, i) => JSON.stringify({ ...l, events: eventsOf(LEADS[i]!) })).join('\n') + '\n');
-const CSV = file('leads.csv', ['id,Email,Seniority,Consent,Converted,Deal Amount', ...LEADS.map((l) => [l.id, l.Email, l.Seniority, l.Consent ? 'Yes' : 'No', l.converted, l.amount ?? ''].join(','))].join('\n') + '\n');
+// Every schema field needs a column (mql eval checks the header first): `Lead Status` is empty.
+const CSV = file('leads.csv', ['id,Email,Seniority,Consent,Lead Status,Converted,Deal Amount', ...LEADS.map((l) => [l.id, l.Email, l.Seniority, l.Consent ? 'Yes' : 'No', '', l.converted, l.amount ?? ''].join(','))].join('\n') + '\n');
 const EVENTS = file('events.csv', ['lead_id,type,at', ...LEADS.flatMap((l) => eventsOf(l).map((e) => `${l.id},${e.type},${e.at}`))].join('\n') + '\n');
 const NOW = ['--now', '2026-01-01'];
 
@@ -123,9 +124,10 @@ describe('mql backtest', () => {
   });
 
   it('a CSV without the outcome column is a usage error that names the near miss', () => {
-    const run = mql(['backtest', RULES, '--data', CSV, '--outcome', 'converted', ...NOW]);
+    // Columns match like headers do (letter case and spaces ignored), so only a typo is missing.
+    const run = mql(['backtest', RULES, '--data', CSV, '--outcome', 'convertd', ...NOW]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe('mql: the leads CSV has no "converted" column (did you mean "Converted"?); its columns: "id", "Email", "Seniority", "Consent", "Converted", "Deal Amount"\n');
+    expect(run.stderr).toBe('mql: the leads CSV has no "convertd" column (did you mean "Converted"?); its columns: "id", "Email", "Seniority", "Consent", "Lead Status", "Converted", "Deal Amount"\n');
     expect(run.stdout).toBe('');
   });
 
