@@ -13,11 +13,15 @@ const targets = [
   { entry: 'packages/core/src/index.ts', outfile: 'packages/core/dist/index.js', bundleDeps: false },
   { entry: 'packages/runtime/src/index.ts', outfile: 'packages/runtime/dist/index.js', bundleDeps: false },
   { entry: 'packages/backtest/src/index.ts', outfile: 'packages/backtest/dist/index.js', bundleDeps: false },
+  { entry: 'packages/sql/src/index.ts', outfile: 'packages/sql/dist/index.js', bundleDeps: false },
   { entry: 'packages/cli/src/main.ts', outfile: 'packages/cli/dist/mql.js', bundleDeps: true },
   // mql eval's worker threads (parallel.ts start them from dist/ beside mql.js).
   { entry: 'packages/cli/src/eval-worker.ts', outfile: 'packages/cli/dist/eval-worker.js', bundleDeps: true },
   { entry: 'packages/language-server/src/main.ts', outfile: 'packages/language-server/dist/server.js', bundleDeps: true },
 ];
+
+/** Packages with native code (the CLI's DuckDB driver), resolved from node_modules at run time. */
+const NATIVE_PACKAGES = ['@duckdb/node-api', '@duckdb/node-bindings'];
 
 // CommonJS dependencies bundled into ESM need `require`; this shim provides it.
 const requireShim = "import { createRequire as __mqlCreateRequire } from 'node:module'; const require = __mqlCreateRequire(import.meta.url);";
@@ -34,6 +38,8 @@ for (const target of targets) {
     target: 'node20',
     conditions: ['source'],
     packages: target.bundleDeps ? undefined : 'external',
+    // Native database drivers load their platform binding at run time: never bundled.
+    external: target.bundleDeps ? NATIVE_PACKAGES : undefined,
     banner: target.bundleDeps ? { js: requireShim } : undefined,
     // Executables are minified: V8 compiles the whole bundle at every start, and half the bytes
     // halve that (a small `mql build` went from 0.45 s to 0.26 s). Source maps keep them debuggable.
