@@ -2,7 +2,8 @@
 // 2 usage errors and internal failures.
 
 import { Command, CommanderError, Option } from 'commander';
-import { runBuild } from './commands/build.js';
+import { BUILD_TARGETS, runBuild, type BuildOptions } from './commands/build.js';
+import { DIALECTS } from '@mql/sql';
 import { CHECK_EXIT_CODES, nonNegativeInteger, runCheck, type CheckOptions } from './commands/check.js';
 import { registerBacktestCommand } from './commands/backtest.js';
 import { registerDiffCommand } from './commands/diff.js';
@@ -32,9 +33,16 @@ program
   .command('build')
   .description('Compile a program (an entry file and its imports) into a JSON rules artifact.')
   .argument('<entry>', 'the entry .mql file')
-  .option('-o, --output <file>', 'where to write the artifact (default: standard output)')
+  .option('-o, --output <file>', 'where to write the artifact or SQL (default: standard output)')
   .option('--no-tests', 'leave the test blocks out of the artifact')
-  .action((entry: string, options: { output?: string; tests?: boolean }) => finish(runBuild(entry, options)));
+  .addOption(new Option('--target <target>', 'what to build: the JSON rules artifact, or one SQL query scoring a leads table').choices(BUILD_TARGETS).default('artifact'))
+  .option('--dialect <dialect>', `with --target sql: ${DIALECTS.join(', ')}`)
+  .option('--leads <table>', 'with --target sql: the leads table (default: leads)')
+  .option('--events <table>', 'with --target sql: the events table (default: events)')
+  .option('--key <column>', 'with --target sql: the lead key column, in both tables (default: id)')
+  .option('--view <name>', 'with --target sql: CREATE OR REPLACE VIEW name AS … (now = the current time)')
+  .option('--dbt', 'with --target sql: a dbt model ({{ ref(...) }} tables, {{ var("now") }})')
+  .action((entry: string, options: BuildOptions) => finish(runBuild(entry, options)));
 
 registerEvalCommand(program, finish);
 registerTestCommand(program, finish);

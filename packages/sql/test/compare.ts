@@ -24,10 +24,14 @@ export function runtimeOutcomes(artifact: RulesArtifact, records: Record<string,
   return out;
 }
 
+/**
+ * Relative 1e-9, and 1e-9 absolute near zero: the engines add up events in another order than the
+ * runtime, and `x - x` computed from two such sums leaves ~1e-16 where the runtime has 0.
+ */
 export function sameNumber(a: number, b: number): boolean {
   if (a === b) return true;
   if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
-  return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+  return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1);
 }
 
 /** Differences between the reference (runtime) and an engine, at most `limit` of them. */

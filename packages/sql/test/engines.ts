@@ -139,8 +139,8 @@ export class DuckDb {
 
 export interface PgClient {
   query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
-  /** Loads CSV text into a table. */
-  copyCsv(table: string, columns: string[], csv: string): Promise<void>;
+  /** Bulk-loads rows into an existing table. */
+  load(table: string, columns: Column[], rows: unknown[][]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -149,8 +149,10 @@ export async function pglite(): Promise<PgClient> {
   await db.waitReady;
   return {
     query: (sql, params) => db.query(sql, params) as Promise<{ rows: Record<string, unknown>[] }>,
-    copyCsv: async (table, columns, csv) => {
-      await db.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
+    load: async (table, columns, rows) => {
+      const csv = `${rows.map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
+      const names = columns.map((c) => DIALECT_TABLE.postgres.ident(c.name)).join(', ');
+      await db.query(`COPY ${table} (${names}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
     },
     close: () => db.close(),
   };
@@ -165,9 +167,7 @@ export class Postgres {
       const table = tables[name];
       await this.client.query(`DROP TABLE IF EXISTS ${name}`);
       await this.client.query(`CREATE TABLE ${name} (${table.columns.map((c) => `${d.ident(c.name)} ${d.columnType[c.kind]}`).join(', ')})`);
-      if (table.rows.length === 0) continue;
-      const csv = table.rows.map((row) => row.map(csvCell).join(',')).join('\n');
-      await this.client.copyCsv(name, table.columns.map((c) => d.ident(c.name)), `${csv}\n`);
+      if (table.rows.length > 0) await this.client.load(name, table.columns, table.rows);
     }
   }
 
