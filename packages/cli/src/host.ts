@@ -1,19 +1,24 @@
 // File-system access for the CLI: the SourceHost core reads programs through, discovery of .mql
 // files below folders, and paths shown relative to the working directory.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FOLDERS_NOT_SEARCHED, type SourceHost } from '@mql/core';
+import { nodeSourceHost, readTextFile } from '@mql/node-host';
 
-export const nodeHost: SourceHost = {
-  readFile(file: string): string | undefined {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
+/** Regular files up to 10 MB, imports inside the project root (see @mql/node-host). */
+export const nodeHost: SourceHost = nodeSourceHost;
+
+/** A compiled artifact is read up to 256 MB (a rules file up to 10 MB). */
+export const MAX_ARTIFACT_BYTES = 256 * 1024 * 1024;
+
+/** A file named on the command line: its text, or a usage error (exit 2) saying why there is none. */
+export function readNamedFile(file: string, what = 'file', limit?: number): string {
+  const text = readTextFile(file, limit);
+  if (text === undefined) throw new UsageError(`no such ${what}: ${file}`);
+  if (typeof text !== 'string') throw new UsageError(`cannot read ${file}: ${text.problem}`);
+  return text;
+}
 
 /** Absolute, `/`-separated path, as core expects. */
 export function toCorePath(file: string): string {
@@ -46,7 +51,10 @@ export function collectMqlFiles(targets: readonly string[]): string[] {
       throw new UsageError(`no such file or folder: ${target}`);
     }
     if (stats.isDirectory()) walk(target);
-    else found.add(toCorePath(target));
+    else {
+      readNamedFile(target); // a device, pipe, unreadable or huge file is refused here, by name
+      found.add(toCorePath(target));
+    }
   }
   return [...found].sort();
 }

@@ -13,6 +13,14 @@ import { registerTestCommand } from './commands/test.js';
 import { CHECK_FORMATS } from './formats/index.js';
 import { UsageError } from './host.js';
 
+// `mql check | head -1` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const program = new Command()
   .name('mql')
   .description('Lead-qualification rules as code: check, build, test and evaluate .mql programs.')

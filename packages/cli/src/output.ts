@@ -28,18 +28,10 @@ export interface InvalidLead {
 // ---------------------------------------------------------------------------------------------
 // stdout
 
-/** Buffers writes to stdout in ~64 kB chunks and waits when the pipe is full. */
+/** Buffers writes to stdout in ~64 kB chunks and waits when the pipe is full (a closed pipe: main.ts). */
 export class Stdout {
   private buffer: string[] = [];
   private size = 0;
-
-  constructor() {
-    // `mql eval ... | head` closes the pipe early: that is the reader's choice, not an error.
-    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(0);
-      throw error;
-    });
-  }
 
   async write(text: string): Promise<void> {
     this.buffer.push(text);

@@ -2,12 +2,11 @@
 // artifact (loaded as is). Either way the result is a runtime engine, plus a way to show a rule's
 // source location.
 
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceLocation } from '@mql/artifact';
 import { compileProgram, type Diagnostic, type ProgramFile } from '@mql/core';
 import { ArtifactError, load, type RulesEngine } from '@mql/runtime';
-import { displayPath, nodeHost, toCorePath, UsageError } from './host.js';
+import { displayPath, MAX_ARTIFACT_BYTES, nodeHost, readNamedFile, toCorePath, UsageError } from './host.js';
 import { FileIndex, colors, countBySeverity, formatDiagnostics, plural } from './report.js';
 
 export interface Rules {
@@ -20,10 +19,10 @@ export interface Rules {
 export class RulesHaveErrors extends Error {}
 
 export function loadRules(file: string): Rules {
-  if (!isFile(file)) throw new UsageError(`no such rules file: ${file}`);
+  const text = readNamedFile(file, 'rules file', MAX_ARTIFACT_BYTES);
   const extension = path.extname(file).toLowerCase();
   if (extension === '.mql') return compileRules(file);
-  if (extension === '.json') return loadArtifact(file);
+  if (extension === '.json') return loadArtifact(file, text);
   throw new UsageError(`${file}: RULES must be a .mql entry file or a compiled .json artifact (from \`mql build\`)`);
 }
 
@@ -64,10 +63,10 @@ export function reportCompileErrors(
   stream.write(`${colors.red(`The rules have ${plural(countBySeverity(errors).errors, 'error')}`)}\n`);
 }
 
-function loadArtifact(file: string): Rules {
+function loadArtifact(file: string, text: string): Rules {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`${file} is not a rules artifact: invalid JSON (${(error as Error).message})`);
   }
@@ -77,13 +76,5 @@ function loadArtifact(file: string): Rules {
   } catch (error) {
     if (error instanceof ArtifactError) throw new UsageError(`${file}: ${error.message}`);
     throw error;
-  }
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
   }
 }

@@ -55,8 +55,9 @@ grade g {
   else B
 }
 `;
-const mixed = folder('mixed', { 'lead.mql': LEAD, 'rules.mql': RULES, 'team, sales/size.mql': SIZE });
-const warningsOnly = folder('warnings', { 'lead.mql': LEAD, 'team, sales/size.mql': SIZE });
+// The config marks the project root, so `team, sales/size.mql` may import `../lead.mql`.
+const mixed = folder('mixed', { 'mql.config.json': '{}', 'lead.mql': LEAD, 'rules.mql': RULES, 'team, sales/size.mql': SIZE });
+const warningsOnly = folder('warnings', { 'mql.config.json': '{}', 'lead.mql': LEAD, 'team, sales/size.mql': SIZE });
 const clean = folder('clean', { 'lead.mql': LEAD });
 
 const check = (cwd: string, ...args: string[]) => mql(['check', ...args], { cwd });

@@ -77,6 +77,7 @@ export const DIAGNOSTIC_CODES = {
   MQL2026: { severity: 'error', template: 'range lower bound {min} is greater than upper bound {max}' },
   MQL2027: { severity: 'error', template: 'expression nested deeper than {limit} levels: split it into named segments or scores' },
   MQL2028: { severity: 'error', template: '`__proto__` cannot name {what}: JavaScript reads it as the object prototype, so results and records would lose it' },
+  MQL2029: { severity: 'error', template: 'cannot read `{path}`: {reason}' },
 
   // 3xxx: lints (lint.ts); warnings by default, severities configurable in mql.config.json
   MQL3001: { severity: 'warning', template: '{kind} `{name}` is never used' },

@@ -52,6 +52,27 @@ describe('hostile programs', () => {
     ]);
   });
 
+  it('a 6,000-file import chain loads without a stack overflow', () => {
+    const files: Record<string, string> = { '/p/main.mql': 'import "f1.mql"\nlead { n?: number }\n' };
+    for (let i = 1; i < 6000; i++) files[`/p/f${i}.mql`] = `import "f${i + 1}.mql"\nlist l${i} = [${i}]\n`;
+    files['/p/f6000.mql'] = 'import "main.mql"\n';
+    const analysis = analyzeProgram('/p/main.mql', memoryHost(files));
+    expect(analysis.files).toHaveLength(6001);
+    expect(analysis.diagnostics.map((d) => [d.code, d.file])).toEqual([['MQL2006', '/p/f6000.mql']]);
+  });
+
+  it('the host refuses an import before it is read, and the reason is the diagnostic', () => {
+    const read: string[] = [];
+    const files: Record<string, string> = { '/p/main.mql': 'import "../etc/secret.mql"\nlead { n?: number }\n', '/etc/secret.mql': 'password' };
+    const host = {
+      readFile: (file: string) => (read.push(file), files[file]),
+      checkImport: (target: string, entry: string) => (target.startsWith('/p/') ? undefined : `outside ${entry}'s project`),
+    };
+    const analysis = analyzeProgram('/p/main.mql', host);
+    expect(read).toEqual(['/p/main.mql']);
+    expect(analysis.diagnostics.map((d) => d.message)).toEqual(["cannot read `../etc/secret.mql`: outside /p/main.mql's project"]);
+  });
+
   it('a long but shallow condition is fine', () => {
     const wide = `lead { n?: number }\nsegment s = ${Array.from({ length: 200 }, () => '(n > 1)').join(' or ')}\n`;
     expect(analyzeProgram('/p/wide.mql', memoryHost({ '/p/wide.mql': wide })).diagnostics).toEqual([]);

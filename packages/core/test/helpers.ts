@@ -31,7 +31,10 @@ export function renderDetailed(diagnostics: readonly Diagnostic[], root: string,
   const maps = new Map<string, LineMap>();
   const where = (file: string, span: { start: number; end: number }) => {
     let map = maps.get(file);
-    if (!map) maps.set(file, (map = new LineMap(host.readFile(file) ?? '')));
+    if (!map) {
+      const text = host.readFile(file);
+      maps.set(file, (map = new LineMap(typeof text === 'string' ? text : '')));
+    }
     const a = map.position(span.start);
     const b = map.position(span.end);
     return `${path.relative(root, file)}:${a.line + 1}:${a.column + 1}-${b.line + 1}:${b.column + 1}`;

@@ -1,22 +1,19 @@
 // The server's file-system access: reading files that are not open, listing folders for import
 // completion, and finding the .mql files of the workspace folders.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { FOLDERS_NOT_SEARCHED } from '@mql/core';
+import { checkImport, readTextFile } from '@mql/node-host';
 import type { FileSystem } from './workspace.js';
 
 /** A workspace is searched this deep at most, so opening a home folder stays quick. */
 const MAX_DEPTH = 12;
 
 export const nodeFileSystem: FileSystem = {
-  readFile(file) {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
+  // Regular files up to 10 MB, imports inside the project root: the same rules as `mql check`.
+  readFile: (file) => readTextFile(file),
+  checkImport,
 
   listDirectory(folder) {
     try {

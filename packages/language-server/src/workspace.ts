@@ -17,12 +17,16 @@ import {
   type LineMap,
   type ParseCache,
   type SourceHost,
+  type SourceProblem,
 } from '@mql/core';
 
 
 
 export interface FileSystem {
-  readFile(path: string): string | undefined;
+  /** A file's text, undefined when there is none, or why it cannot be read (see @mql/node-host). */
+  readFile(path: string): string | undefined | SourceProblem;
+  /** Why the program of `entry` may not import `target` (outside the project), or undefined. */
+  checkImport?(target: string, entry: string): string | undefined;
   listDirectory(path: string): { name: string; directory: boolean }[] | undefined;
   /** Every .mql file below a folder (absolute, `/`-separated paths). */
   findMqlFiles(root: string): string[];
@@ -41,11 +45,12 @@ export class Workspace {
   private roots: string[] = [];
   private workspaceFiles: string[] | undefined;
   /** Lint settings as `mql check` finds them; an unusable config file counts as none here. */
-  private readonly configs = new ConfigLookup({ readFile: (path) => this.fs.readFile(path), unusable: () => undefined });
+  private readonly configs = new ConfigLookup({ readFile: (path) => textOrNothing(this.fs.readFile(path)), unusable: () => undefined });
 
-  /** Core reads programs through this: open documents first, then the disk. */
+  /** Core reads programs through this: open documents first, then the disk; imports follow the disk's rules. */
   readonly host: SourceHost = {
     readFile: (path) => this.documents.get(path)?.text ?? this.fs.readFile(path),
+    checkImport: (target, entry) => this.fs.checkImport?.(target, entry),
   };
 
   constructor(readonly fs: FileSystem) {}
@@ -146,4 +151,9 @@ export class Workspace {
     }
     return affected;
   }
+}
+
+/** A config file that cannot be read (a device, too large) counts as none in the editor. */
+function textOrNothing(text: string | undefined | SourceProblem): string | undefined {
+  return typeof text === 'string' ? text : undefined;
 }

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { compileProgram, serializeArtifact } from '@mql/core';
 import { compileSql, DIALECTS, isDialect, SqlCompileError, type SqlOptions } from '@mql/sql';
-import { displayPath, nodeHost, toCorePath, UsageError } from '../host.js';
+import { displayPath, nodeHost, readNamedFile, toCorePath, UsageError } from '../host.js';
 import { FileIndex, colors, countBySeverity, formatDiagnostics, plural } from '../report.js';
 
 export interface BuildOptions {
@@ -23,6 +23,7 @@ export const BUILD_TARGETS = ['artifact', 'sql'] as const;
 
 export function runBuild(entry: string, options: BuildOptions): number {
   const sqlOptions = checkSqlOptions(options);
+  readNamedFile(entry); // a missing or unreadable entry is a usage error (exit 2), as for the other commands
   const result = compileProgram(toCorePath(entry), nodeHost, { omitTests: options.tests === false });
   const index = new FileIndex();
   index.add(result.analysis.files);

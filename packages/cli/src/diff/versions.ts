@@ -8,7 +8,7 @@ import path from 'node:path';
 import { compileProgram, type SourceHost } from '@mql/core';
 import { ArtifactError, load, type RulesEngine } from '@mql/runtime';
 import type { GitRevision } from '../git-host.js';
-import { displayPath, nodeHost, toCorePath, UsageError } from '../host.js';
+import { displayPath, MAX_ARTIFACT_BYTES, nodeHost, readNamedFile, toCorePath, UsageError } from '../host.js';
 import { colors } from '../report.js';
 import { RulesHaveErrors, reportCompileErrors } from '../rules.js';
 
@@ -33,7 +33,7 @@ export function loadVersion(role: 'base' | 'new', file: string, revision?: GitRe
 function compiled(role: string, source: VersionSource): RulesEngine {
   // A missing entry on disk is a usage error, as for the other commands. One missing in the
   // revision (a program the pull request adds) is core's diagnostic, like a missing import.
-  if (source.revision === undefined && source.host.readFile(source.corePath) === undefined) throw new UsageError(`no such rules file: ${source.where}`);
+  if (source.revision === undefined) readNamedFile(source.corePath, 'rules file');
   const result = compileProgram(source.corePath, source.host);
   if (result.artifact) return load(result.artifact);
   process.stderr.write(`${colors.bold(`The ${role} version (${source.where}) does not compile:`)}\n`);
@@ -45,8 +45,8 @@ function compiled(role: string, source: VersionSource): RulesEngine {
 }
 
 function artifact(source: VersionSource): RulesEngine {
-  const text = source.host.readFile(source.corePath);
-  if (text === undefined) throw new UsageError(`no such rules file: ${source.where}`);
+  const text = source.revision === undefined ? readNamedFile(source.corePath, 'rules file', MAX_ARTIFACT_BYTES) : source.host.readFile(source.corePath);
+  if (typeof text !== 'string') throw new UsageError(`no such rules file: ${source.where}`);
   try {
     return load(JSON.parse(text));
   } catch (error) {

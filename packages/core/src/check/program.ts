@@ -9,9 +9,25 @@ import { dirname, relativePath, resolveImport } from './paths.js';
 import { LineMap } from '../syntax/source-map.js';
 
 export interface SourceHost {
-  /** The text of a file, or undefined when there is no such file. */
-  readFile(path: string): string | undefined;
+  /**
+   * The text of a file, undefined when there is no such file, or why it cannot be read (a device
+   * or pipe, too large, no permission): the problem becomes a diagnostic and nothing of the file
+   * is ever shown.
+   */
+  readFile(path: string): string | undefined | SourceProblem;
+  /**
+   * Why the program whose entry is `entry` may not import `target` (outside its project, say), or
+   * undefined when it may. Asked before the file is read; hosts without a file system leave it out.
+   */
+  checkImport?(target: string, entry: string): string | undefined;
 }
+
+export interface SourceProblem {
+  problem: string;
+}
+
+/** The extension every imported file must have (LANGUAGE.md §9; see grammar/README.md). */
+const SOURCE_EXTENSION = '.mql';
 
 export interface ProgramFile {
   path: string;
@@ -59,41 +75,60 @@ export function loadProgram(entry: string, host: SourceHost, cache?: ParseCache)
   const diagnostics: Diagnostic[] = [];
   const ordered: ProgramFile[] = [];
   const visited = new Set<string>();
-  const onStack: string[] = [];
+  // An explicit stack, not recursion: an import chain thousands of files long must not overflow.
+  const stack: { file: ProgramFile; next: number }[] = [];
+  const onStack = new Map<string, number>();
   const entryDir = dirname(entry);
   const display = (path: string) => relativePath(entryDir, path);
-
-  const visit = (path: string, text: string) => {
+  const open = (path: string, text: string) => {
     visited.add(path);
-    onStack.push(path);
     const file = parseProgramFile(path, text, cache);
     diagnostics.push(...file.syntaxDiagnostics);
-    for (const { decl, target } of file.imports) {
-      const span = decl.path!.span;
-      const cycleStart = onStack.indexOf(target);
-      if (cycleStart >= 0) {
-        const cycle = [...onStack.slice(cycleStart), target].map(display).join(' → ');
-        diagnostics.push(makeDiagnostic({ code: 'MQL2006', file: path, span, args: { cycle } }));
-        continue;
-      }
-      if (visited.has(target)) continue;
-      const importedText = host.readFile(target);
-      if (importedText === undefined) {
-        diagnostics.push(makeDiagnostic({ code: 'MQL2005', file: path, span, args: { path: decl.path!.value } }));
-        continue;
-      }
-      visit(target, importedText);
-    }
-    onStack.pop();
-    ordered.push(file);
+    onStack.set(path, stack.length);
+    stack.push({ file, next: 0 });
   };
 
   const entryText = host.readFile(entry);
-  if (entryText === undefined) {
+  if (typeof entryText !== 'string') {
     const empty = parseProgramFile(entry, '', undefined);
-    diagnostics.push(makeDiagnostic({ code: 'MQL2005', file: entry, span: { start: 0, end: 0 }, args: { path: entry } }));
+    const span = { start: 0, end: 0 };
+    diagnostics.push(
+      entryText === undefined
+        ? makeDiagnostic({ code: 'MQL2005', file: entry, span, args: { path: entry } })
+        : makeDiagnostic({ code: 'MQL2029', file: entry, span, args: { path: entry, reason: entryText.problem } }),
+    );
     return { entry, files: [empty], diagnostics };
   }
-  visit(entry, entryText);
+  open(entry, entryText);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    const next = frame.file.imports[frame.next++];
+    if (!next) {
+      stack.pop();
+      onStack.delete(frame.file.path);
+      ordered.push(frame.file);
+      continue;
+    }
+    const { decl, target } = next;
+    const at = { file: frame.file.path, span: decl.path!.span };
+    const cycleStart = onStack.get(target);
+    if (cycleStart !== undefined) {
+      const cycle = [...stack.slice(cycleStart).map((f) => f.file.path), target].map(display).join(' → ');
+      diagnostics.push(makeDiagnostic({ code: 'MQL2006', ...at, args: { cycle } }));
+      continue;
+    }
+    if (visited.has(target)) continue;
+    const text = readImport(host, target, entry);
+    if (typeof text === 'string') open(target, text);
+    else if (text === undefined) diagnostics.push(makeDiagnostic({ code: 'MQL2005', ...at, args: { path: decl.path!.value } }));
+    else diagnostics.push(makeDiagnostic({ code: 'MQL2029', ...at, args: { path: decl.path!.value, reason: text.problem } }));
+  }
   return { entry, files: ordered, diagnostics };
+}
+
+/** An imported file's text, after the rules every import follows: a `.mql` file the host allows. */
+function readImport(host: SourceHost, target: string, entry: string): string | undefined | SourceProblem {
+  if (!target.endsWith(SOURCE_EXTENSION)) return { problem: `only ${SOURCE_EXTENSION} files can be imported` };
+  const refused = host.checkImport?.(target, entry);
+  return refused === undefined ? host.readFile(target) : { problem: refused };
 }
