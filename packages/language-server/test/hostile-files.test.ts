@@ -24,7 +24,7 @@ describe('hostile files in the workspace', () => {
     client = await LspClient.start(path.join(root, 'p'));
     await client.open('main.mql', text);
     const diagnostics = await client.diagnosticsOfVersion('main.mql', 1);
-    expect(diagnostics.map((d) => `${d.range.start.line} ${d.code} ${d.message.replace(/ \(imports stay.*$/, '')}`)).toEqual([
+    expect(diagnostics.map((d) => `${d.range.start.line} ${d.code} ${String(typeof d.message === 'string' ? d.message : d.message.value).replace(/ \(imports stay.*$/, '')}`)).toEqual([
       '0 MQL2029 cannot read `pipe.mql`: it is not a regular file (a device, pipe or socket)',
       `1 MQL2029 cannot read \`zero.mql\`: it is outside the project folder ${path.join(root, 'p')}`,
       `2 MQL2029 cannot read \`../outside.mql\`: it is outside the project folder ${path.join(root, 'p')}`,
