@@ -11,3 +11,4 @@ export { textTable, type Cell, type Align } from './render/table.js';
 export { renderPretty, type Palette } from './render/pretty.js';
 export { renderMarkdown } from './render/markdown.js';
 export { renderJson } from './render/json.js';
+export { renderHtml } from './render/html.js';

@@ -1,5 +1,5 @@
 // `mql backtest RULES --data FILE --outcome COLUMN [--value COLUMN] [--events FILE --key COLUMN]
-//               [--now ISO] [--format pretty|json|markdown]  [--target-rate R]`
+//               [--now ISO] [--format pretty|json|markdown] [--html FILE] [--target-rate R]`
 //
 // How well the rules pick the leads that convert: every lead is evaluated (explained, at one
 // `now`) and folded with its known outcome into @mql/backtest's streaming aggregator; the report
@@ -12,14 +12,18 @@
 //   column (the metrics would measure a leak), when no lead has a usable outcome, or with
 //   --fail-on-invalid when any record was left out; 2 on usage errors (missing file or column).
 
+import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { Backtest, backtestShape, fieldPresence, outcomeText, parseOutcome, parseValue, renderJson, renderMarkdown, renderPretty, valueAtPath, type BacktestReport, type BacktestShape } from '@mql/backtest';
+import { Backtest, backtestShape, fieldPresence, outcomeText, parseOutcome, parseValue, renderHtml, renderJson, renderMarkdown, renderPretty, valueAtPath, type BacktestReport, type BacktestShape } from '@mql/backtest';
 import { dataFormatOf, leadSource, positionText, type LeadInput } from '../data.js';
 import { displayPath, UsageError } from '../host.js';
 import { startProgress } from '../output.js';
 import { colors, plural } from '../report.js';
 import { loadRulesUnlessErrors, type Rules } from '../rules.js';
 import { evaluationTime } from './eval.js';
+
+/** The HTML report's bundled chart script, embedded by scripts/build.mjs. */
+declare const __MQL_REPORT_CLIENT__: string;
 
 export const BACKTEST_FORMATS = ['pretty', 'json', 'markdown'] as const;
 type BacktestFormat = (typeof BACKTEST_FORMATS)[number];
@@ -33,6 +37,7 @@ export interface BacktestOptions {
   idKey: string;
   now?: string;
   format: BacktestFormat;
+  html?: string;
   targetRate?: number;
   failOnInvalid?: boolean;
 }
@@ -50,6 +55,7 @@ export function registerBacktestCommand(program: Command, finish: (code: number)
     .option('--id-key <name>', "the lead records' id key or CSV column, used to name left-out records", 'id')
     .option('--now <iso>', 'evaluation time, ISO-8601: the snapshot date, so that later events never count (default: now)')
     .addOption(new Option('--format <format>', 'report format on stdout').choices(BACKTEST_FORMATS).default('pretty'))
+    .option('--html <file>', 'also write the report as one self-contained HTML page with charts (works offline)')
     .option('--target-rate <rate>', 'suggest thresholds that put this share of the leads (0–1) in each swept stage', rateOption)
     .option('--fail-on-invalid', 'exit 1 when any record was left out (invalid, or without a usable outcome)')
     .addHelpText(
@@ -77,6 +83,10 @@ export async function runBacktest(rulesFile: string, options: BacktestOptions): 
   const report = backtest.report({ rules: displayPath(rulesFile), data: displayPath(options.data), value: options.value ?? null, now: new Date(now).toISOString() });
 
   process.stdout.write(render(report, options.format));
+  if (options.html !== undefined) {
+    writeFileSync(options.html, renderHtml(report, __MQL_REPORT_CLIENT__));
+    process.stderr.write(`Wrote the HTML report to ${options.html}\n`);
+  }
   return exitCode(report, options, firstKeys);
 }
 
