@@ -156,7 +156,27 @@ describe('mql backtest', () => {
     expect(mql(['backtest', RULES, '--data', JSONL, '--outcome', 'converted', '--target-rate', '20']).status).toBe(2);
     const run = mql(['backtest', RULES, '--data', JSONL]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("required option '--outcome <column>' not specified");
+    expect(run.stderr).toBe('mql: give the outcome column with --outcome COLUMN (or set "backtest": { "outcome": ... } in mql.config.json)\n');
+  });
+
+  it('takes outcome, value and id key from mql.config.json, and `mql check` warns about rules reading the outcome', () => {
+    const project = mkdtempSync(path.join(tmpdir(), 'mql-backtest-config-'));
+    try {
+      writeFileSync(path.join(project, 'mql.config.json'), JSON.stringify({ backtest: { outcome: 'Converted', value: 'Deal Amount', idKey: 'id' } }));
+      writeFileSync(path.join(project, 'rules.mql'), readFileSync(RULES, 'utf8'));
+      writeFileSync(path.join(project, 'leaky.mql'), readFileSync(LEAKY, 'utf8').replace('from "Lead Status"', 'from "Converted"'));
+      const configured = mql(['backtest', 'rules.mql', '--data', CSV, '--events', EVENTS, '--key', 'lead_id', '--format', 'json', ...NOW], { cwd: project });
+      const explicit = mql(['backtest', RULES, '--data', CSV, '--events', EVENTS, '--key', 'lead_id', '--outcome', 'Converted', '--value', 'Deal Amount', '--format', 'json', ...NOW]);
+      expect(configured.status).toBe(0);
+      const [a, b] = [JSON.parse(configured.stdout), JSON.parse(explicit.stdout)];
+      expect([a.outcome, a.value, a.leads, a.totalValue]).toEqual([b.outcome, b.value, b.leads, b.totalValue]);
+      const check = mql(['check', 'leaky.mql'], { cwd: project });
+      expect(check.stdout).toContain('MQL3008');
+      expect(check.stdout).toContain('`status` is read from "Converted", the outcome column of `mql backtest`');
+      expect(mql(['check', 'rules.mql'], { cwd: project }).stdout).not.toContain('MQL3008');
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 // The project file `mql.config.json`: per-lint severities, validated with zod. Core only defines
 // and validates the shape; finding and reading the file is the host's job (the CLI, the server).
 //
-//   { "lints": { "MQL3001": "off", "unreachable-threshold": "error" } }
+//   { "lints": { "MQL3001": "off", "unreachable-threshold": "error" },
+//     "backtest": { "outcome": "Converted", "value": "Amount", "idKey": "Lead Number" } }
 //
 // A lint is named by its code or by its readable name; unknown keys, codes and severities are errors.
 
@@ -17,6 +18,7 @@ export const LINT_NAMES = {
   MQL3005: 'stage-without-require',
   MQL3006: 'unbounded-score',
   MQL3007: 'unreachable-threshold',
+  MQL3008: 'reads-outcome',
 } as const;
 
 export type LintCode = keyof typeof LINT_NAMES;
@@ -43,6 +45,15 @@ export const MqlConfigSchema = z
     $schema: z.string().optional(),
     lints: z
       .partialRecord(z.enum(lintKeys), LintSettingSchema)
+      .optional(),
+    /** Defaults for `mql backtest`, and the outcome column the `reads-outcome` lint (MQL3008) guards. */
+    backtest: z
+      .object({
+        outcome: z.string().min(1).optional(),
+        value: z.string().min(1).optional(),
+        idKey: z.string().min(1).optional(),
+      })
+      .strict()
       .optional(),
   })
   .strict();

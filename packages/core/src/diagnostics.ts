@@ -87,6 +87,7 @@ export const DIAGNOSTIC_CODES = {
   MQL3005: { severity: 'warning', template: 'stage `{name}` has no `require`: every lead{reaching} qualifies unless a `reject` holds' },
   MQL3006: { severity: 'warning', template: '`{text}` has no `max` and score `{score}` has no `range`: the score can {direction} without bound' },
   MQL3007: { severity: 'warning', template: 'no lead can reach `{text}`: {reason}' },
+  MQL3008: { severity: 'warning', template: '`{path}` is read from "{column}", the outcome column of `mql backtest` (mql.config.json `backtest.outcome`): rules that read the outcome see the answer, and a backtest of them measures the leak' },
 } as const satisfies Record<string, { severity: Severity; template: string }>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES | `MQL3${string}`;

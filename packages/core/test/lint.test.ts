@@ -3,7 +3,7 @@
 // Then: severities from a config, `// mql-ignore`, score bounds, and a property that lints never
 // throw, whatever the program.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +31,10 @@ function lintFile(entry: string, config?: MqlConfig) {
 describe('lint baselines', () => {
   it.each(fixtures)('%s', (name) => {
     const entry = path.join(lintDir, name);
-    const { analysis, lints } = lintFile(entry);
+    // A fixture may come with its settings (`x.config.json` beside `x.mql`).
+    const configFile = entry.replace(/\.mql$/, '.config.json');
+    const config = existsSync(configFile) ? (parseConfig(JSON.parse(readFileSync(configFile, 'utf8'))) as { ok: true; config: MqlConfig }).config : undefined;
+    const { analysis, lints } = lintFile(entry, config);
     compareBaseline(entry, renderDetailed(sortDiagnostics([...analysis.diagnostics, ...lints]), lintDir));
   });
 

@@ -12,11 +12,13 @@
 //   column (the metrics would measure a leak), when no lead has a usable outcome, or with
 //   --fail-on-invalid when any record was left out; 2 on usage errors (missing file or column).
 
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { Backtest, backtestShape, fieldPresence, outcomeText, parseOutcome, parseValue, renderHtml, renderJson, renderMarkdown, renderPretty, valueAtPath, type BacktestReport, type BacktestShape } from '@mql/backtest';
 import { dataFormatOf, leadSource, positionText, type LeadInput } from '../data.js';
-import { displayPath, UsageError } from '../host.js';
+import { configLookup } from '../config.js';
+import { displayPath, toCorePath, UsageError } from '../host.js';
 import { startProgress } from '../output.js';
 import { colors, plural } from '../report.js';
 import { loadRulesUnlessErrors, type Rules } from '../rules.js';
@@ -28,13 +30,14 @@ declare const __MQL_REPORT_CLIENT__: string;
 export const BACKTEST_FORMATS = ['pretty', 'json', 'markdown'] as const;
 type BacktestFormat = (typeof BACKTEST_FORMATS)[number];
 
+/** The command line's options; `outcome`, `value` and `idKey` may come from mql.config.json. */
 export interface BacktestOptions {
   data: string;
-  outcome: string;
+  outcome?: string;
   value?: string;
   events?: string;
   key?: string;
-  idKey: string;
+  idKey?: string;
   now?: string;
   format: BacktestFormat;
   html?: string;
@@ -48,11 +51,11 @@ export function registerBacktestCommand(program: Command, finish: (code: number)
     .description('Measure how well the rules pick the leads that convert, from leads with a known outcome.')
     .argument('<rules>', 'the entry .mql file, or a rules artifact from `mql build`')
     .requiredOption('--data <file>', 'the leads: a JSON array (.json), JSON lines (.jsonl, .ndjson) or CSV (.csv)')
-    .requiredOption('--outcome <column>', 'the column (CSV) or key path (JSON) saying whether the lead converted: true/false, 1/0, yes/no')
-    .option('--value <column>', 'a numeric column or key path with the deal value of converted leads')
+    .option('--outcome <column>', 'the column (CSV) or key path (JSON) saying whether the lead converted: true/false, 1/0, yes/no (default: backtest.outcome in mql.config.json)')
+    .option('--value <column>', 'a numeric column or key path with the deal value of converted leads (default: backtest.value in mql.config.json)')
     .option('--events <file>', 'with a leads CSV: an events CSV (type, at, attributes, and a lead key column)')
     .option('--key <column>', 'the events CSV column holding the lead id (with --events)')
-    .option('--id-key <name>', "the lead records' id key or CSV column, used to name left-out records", 'id')
+    .option('--id-key <name>', "the lead records' id key or CSV column, used to name left-out records (default: backtest.idKey in mql.config.json, else id)")
     .option('--now <iso>', 'evaluation time, ISO-8601: the snapshot date, so that later events never count (default: now)')
     .addOption(new Option('--format <format>', 'report format on stdout').choices(BACKTEST_FORMATS).default('pretty'))
     .option('--html <file>', 'also write the report as one self-contained HTML page with charts (works offline)')
@@ -70,7 +73,10 @@ Exit codes:
     .action(async (rules: string, options: BacktestOptions) => finish(await runBacktest(rules, options)));
 }
 
-export async function runBacktest(rulesFile: string, options: BacktestOptions): Promise<number> {
+type Settings = BacktestOptions & { outcome: string; idKey: string };
+
+export async function runBacktest(rulesFile: string, given: BacktestOptions): Promise<number> {
+  const options = withConfig(rulesFile, given);
   if ((options.events === undefined) !== (options.key === undefined)) {
     throw new UsageError('--events and --key go together: --events FILE --key COLUMN (the column with the lead id)');
   }
@@ -91,7 +97,16 @@ export async function runBacktest(rulesFile: string, options: BacktestOptions): 
 }
 
 /** Reads every record once and adds it to the backtest; returns the first valid JSON record's keys (for hints). */
-async function fold(rules: Rules, shape: BacktestShape, backtest: Backtest, now: number, options: BacktestOptions): Promise<string[] | undefined> {
+/** Options not given on the command line are taken from the `backtest` block of the nearest mql.config.json. */
+function withConfig(rulesFile: string, options: BacktestOptions): Settings {
+  const config = existsSync(rulesFile) ? configLookup().forFile(toCorePath(path.resolve(rulesFile)))?.backtest : undefined;
+  const outcome = options.outcome ?? config?.outcome;
+  if (outcome === undefined) throw new UsageError('give the outcome column with --outcome COLUMN (or set "backtest": { "outcome": ... } in mql.config.json)');
+  const value = options.value ?? config?.value;
+  return { ...options, outcome, idKey: options.idKey ?? config?.idKey ?? 'id', ...(value !== undefined ? { value } : {}) };
+}
+
+async function fold(rules: Rules, shape: BacktestShape, backtest: Backtest, now: number, options: Settings): Promise<string[] | undefined> {
   const { engine } = rules;
   const csv = dataFormatOf(options.data) === 'csv';
   const include = csv ? [options.outcome, ...(options.value !== undefined ? [options.value] : [])] : undefined;
@@ -142,7 +157,7 @@ function render(report: BacktestReport, format: BacktestFormat): string {
   return renderPretty(report, colors);
 }
 
-function exitCode(report: BacktestReport, options: BacktestOptions, firstKeys: string[] | undefined): number {
+function exitCode(report: BacktestReport, options: Settings, firstKeys: string[] | undefined): number {
   const leak = report.warnings.filter((w) => w.kind === 'reads-outcome');
   if (leak.length > 0) {
     process.stderr.write(`${colors.red(`The rules read the outcome column "${options.outcome}" (${leak.map((w) => w.field).join(', ')}): remove that from the rules before trusting a backtest`)}\n`);

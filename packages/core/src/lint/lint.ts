@@ -13,6 +13,7 @@ import { lintCodeOf, lintSettings, type LintCode, type MqlConfig } from '../conf
 import { hasErrors, makeDiagnostic, sortDiagnostics, uniqueDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { BoundsCalculator } from './lint-bounds.js';
 import { ConditionLinter } from './lint-conditions.js';
+import { outcomeReads } from './lint-outcome.js';
 import type { ProgramFile } from '../check/program.js';
 import { declKey, type SymbolReference } from '../check/symbols.js';
 
@@ -23,6 +24,7 @@ const QUOTE_LIMIT = 60;
 export function lintProgram(analysis: Analysis, config?: MqlConfig): Diagnostic[] {
   const found: Diagnostic[] = [];
   if (!hasErrors(analysis.diagnostics)) found.push(...unusedDeclarations(analysis));
+  if (config?.backtest?.outcome !== undefined) found.push(...outcomeReads(analysis, config.backtest.outcome));
   const bounds = new BoundsCalculator(analysis);
   for (const file of analysis.files) {
     const errorSpans = analysis.diagnostics.filter((d) => d.severity === 'error' && d.file === file.path).map((d) => d.span);
