@@ -47,6 +47,7 @@ export const DIAGNOSTIC_CODES = {
   MQL1007: { severity: 'error', template: 'unterminated block comment' },
   MQL1008: { severity: 'error', template: 'nesting deeper than {limit} levels; the rest of the file was not parsed' },
   MQL1009: { severity: 'error', template: 'rule points need a sign: write `+{text}` or `-{text}`' },
+  MQL1010: { severity: 'error', template: 'number {text} is too large: numbers must stay below about 1.8e308' },
 
   // 2xxx: names, imports and types
   MQL2001: { severity: 'error', template: 'unknown name `{name}`{hint}' },

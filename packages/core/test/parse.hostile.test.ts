@@ -63,9 +63,15 @@ describe('hostile input', () => {
 
   it('a 1 MB identifier, number, string or comment is one token', () => {
     expect(codes(`segment s = ${'a'.repeat(ONE_MB)}`)).toEqual([]);
-    expect(codes(`segment s = ${'9'.repeat(ONE_MB)}`)).toEqual([]);
+    expect(codes(`segment s = ${'9'.repeat(ONE_MB)}`)).toEqual(['MQL1010']); // a number, but too large
     expect(codes(`segment s = "${'x'.repeat(ONE_MB)}`)).toEqual(['MQL1002']);
     expect(codes(`/*${'*'.repeat(ONE_MB)}`)).toEqual(['MQL1007']);
+  });
+
+  it('a 10 MB string literal is one token, not a stack overflow in the lexer', () => {
+    const big = 'x'.repeat(10 * ONE_MB);
+    expect(codes(`segment s = lead.email == "${big}"\n`)).toEqual([]);
+    expect(codes(`segment s = "a\\"b" + "c\\`)).toEqual(['MQL1002', 'MQL1003']);
   });
 
   it('10,000 nested parentheses stop at the nesting limit', () => {

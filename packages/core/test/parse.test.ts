@@ -596,7 +596,7 @@ describe('syntax fixtures', () => {
       const text = readFileSync(path.join(syntaxFixturesDir, name), 'utf8');
       for (const d of parseFile(text, name).diagnostics) codes.add(d.code);
     }
-    const expected = Array.from({ length: 9 }, (_, i) => `MQL100${i + 1}`);
+    const expected = Array.from({ length: 10 }, (_, i) => `MQL10${String(i + 1).padStart(2, '0')}`);
     expect([...codes].sort()).toEqual(expected);
   });
 

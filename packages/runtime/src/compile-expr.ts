@@ -181,7 +181,10 @@ function compileArith(fn: keyof typeof ARITH, left: Fn, right: Fn): Fn {
     const a = left(ctx, ev);
     if (typeof a !== 'number') return undefined;
     const b = right(ctx, ev);
-    return typeof b === 'number' ? op(a, b) : undefined;
+    if (typeof b !== 'number') return undefined;
+    // LANGUAGE.md §5: a result that is not a finite number (overflow, NaN) is missing.
+    const result = op(a, b);
+    return result !== undefined && Number.isFinite(result) ? result : undefined;
   };
 }
 
@@ -285,7 +288,7 @@ function compileEventFunction(expr: EventFunction, env: CompileEnv): Fn {
           const v = ev.attrs[slot];
           if (typeof v === 'number') total += v; // missing attribute values are skipped
         }
-        return total;
+        return Number.isFinite(total) ? total : undefined; // an overflowing sum is missing (§5)
       };
     }
     case 'days_since_event':

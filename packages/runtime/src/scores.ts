@@ -21,6 +21,7 @@ export function compileScore(score: Score, index: number, env: CompileEnv): (ctx
     const into = ctx.explain ? (ctx.contributions[index] = []) : undefined;
     let total = 0;
     for (const rule of rules) total += rule(ctx, into);
+    if (!Number.isFinite(total)) total = 0; // points summing past the largest double: missing, so 0 (§5)
     return range === undefined ? total : Math.min(Math.max(total, range.min), range.max);
   };
 }
@@ -62,7 +63,7 @@ function compileFormula(score: Extract<Score, { kind: 'formula' }>, index: numbe
   const probes = compileProbes(score.expr, env);
   return (ctx: EvalContext): number => {
     const v = expr(ctx, undefined);
-    const value = typeof v === 'number' && !Number.isNaN(v) ? v : 0;
+    const value = typeof v === 'number' && Number.isFinite(v) ? v : 0;
     if (ctx.explain) {
       const values = readProbes(probes, ctx);
       ctx.contributions[index] = [{ kind: 'formula', label: score.text, points: value, loc: score.loc, values }];

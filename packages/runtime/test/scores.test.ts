@@ -140,3 +140,25 @@ describe('grades', () => {
     expect(grades({ seniority: 'vp' })).toMatchObject({ grades: { profile: 'D' }, segments: { isA: false } });
   });
 });
+
+describe('non-finite arithmetic (LANGUAGE.md §5)', () => {
+  it('a formula that overflows to Infinity is missing, so the score is 0, and the result stays valid JSON', () => {
+    const huge = E.num(1e308);
+    const result = run(
+      {
+        scores: [formula('overflow', E.arith('*', huge, E.num(10)), '1e308 * 10'), formula('fine', E.arith('+', E.num(1), E.num(2)), '1 + 2')],
+        segments: { big: E.cmp('>', E.arith('+', huge, huge), E.num(0)) },
+      },
+      {},
+    );
+    expect(result.scores).toEqual({ overflow: 0, fine: 3 });
+    expect(result.segments.big).toBe(false);
+    expect(result.contributions!.overflow).toEqual([{ kind: 'formula', label: '1e308 * 10', points: 0, loc: loc(), values: {} }]);
+    expect(JSON.parse(JSON.stringify(result)).scores).toEqual({ overflow: 0, fine: 3 });
+  });
+
+  it('rule points summing past the largest number give 0, never Infinity', () => {
+    const result = run({ scores: [score('s', [when(1.5e308, E.bool(true)), when(1.5e308, E.bool(true))])] }, {});
+    expect(result.scores.s).toBe(0);
+  });
+});

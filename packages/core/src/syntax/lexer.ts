@@ -49,7 +49,32 @@ export const NumberLit = createToken({ name: 'Number', label: 'a number', patter
  * A string up to its closing quote or the end of the line. Unterminated strings and bad escapes
  * still lex as one String token, so the parser sees a value and `tokenize` reports the problem.
  */
-export const StringLit = createToken({ name: 'String', label: 'a string', pattern: /"(?:[^"\\\r\n]|\\[^\r\n]?)*"?/ });
+/**
+ * A string runs to its closing quote or the end of the line (unterminated: MQL1002). Matched by a
+ * loop, not the equivalent regex `"(?:[^"\\\r\n]|\\[^\r\n]?)*"?`, whose backtracking overflowed the
+ * stack on a 10 MB literal.
+ */
+export const StringLit = createToken({
+  name: 'String',
+  label: 'a string',
+  pattern: { exec: matchString },
+  line_breaks: false,
+  start_chars_hint: ['"'],
+});
+
+function matchString(text: string, offset: number): [string] | null {
+  if (text.charCodeAt(offset) !== 0x22) return null;
+  let i = offset + 1;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) return [text.slice(offset, i + 1)];
+    if (c === 0x0a || c === 0x0d) break;
+    // A backslash takes the next character with it, unless that ends the line.
+    const next = text.charCodeAt(i + 1);
+    i += c === 0x5c && i + 1 < text.length && next !== 0x0a && next !== 0x0d ? 2 : 1;
+  }
+  return [text.slice(offset, i)];
+}
 
 export const Identifier = createToken({ name: 'Identifier', label: 'a name', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 
@@ -229,6 +254,7 @@ export function tokenize(text: string, file: string): TokenizeResult {
   for (const token of result.tokens) {
     if (token.tokenType === StringLit) diagnostics.push(...decodeString(token, file).diagnostics);
     else if (token.tokenType === DateLit) diagnostics.push(...dateDiagnostics(token, file));
+    else if (token.tokenType === NumberLit || token.tokenType === DurationLit) diagnostics.push(...numberDiagnostics(token, file));
   }
   for (const comment of comments) {
     if (comment.tokenType === BlockComment && !isClosedBlockComment(comment.image)) {
@@ -376,6 +402,13 @@ export function dateMs(image: string): number {
 function daysInMonth(year: number, month: number): number {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+}
+
+/** A number too large for a double (`1` and 400 zeros) would compile to Infinity, written as null. */
+function numberDiagnostics(token: IToken, file: string): Diagnostic[] {
+  const value = token.tokenType === DurationLit ? durationMs(token.image) : Number(token.image);
+  if (Number.isFinite(value)) return [];
+  return [makeDiagnostic({ code: 'MQL1010', file, span: tokenSpan(token), args: { text: quoteSnippet(token.image) } })];
 }
 
 function dateDiagnostics(token: IToken, file: string): Diagnostic[] {
