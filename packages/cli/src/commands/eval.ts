@@ -36,6 +36,7 @@ import {
   type OutputFormat,
 } from '../output.js';
 import { evaluateJsonLinesInParallel } from '../parallel.js';
+import { evaluateInDuckDb } from '../duckdb-eval.js';
 import { colors } from '../report.js';
 import { loadRulesUnlessErrors, type Rules } from '../rules.js';
 import { nonNegativeInteger } from './check.js';
@@ -55,7 +56,10 @@ export interface EvalOptions {
   workers?: number;
   delimiter?: string;
   allowMissingColumn?: string[];
+  engine?: 'runtime' | 'duckdb';
 }
+
+export const ENGINES = ['runtime', 'duckdb'] as const;
 
 export function registerEvalCommand(program: Command, finish: (code: number) => void): void {
   program
@@ -76,6 +80,7 @@ export function registerEvalCommand(program: Command, finish: (code: number) => 
     .option('--delimiter <char>', "CSV cell delimiter: ',' ';' '|' or tab (default: detected from the header line)", csvDelimiter)
     .option('--allow-missing-column <field...>', 'CSV: a field (schema path, or Event.attr) the data has no column for; otherwise a field without a column is an error')
     .option('--workers <n>', 'worker threads for a JSON-lines batch (default: one per core for files over 32 MB; 0: none)', nonNegativeInteger)
+    .addOption(new Option('--engine <engine>', 'runtime (default; explanations) or duckdb (the batch runs in embedded DuckDB: CSV, JSON, JSONL, Parquet; lean results)').choices(ENGINES).default('runtime'))
     .action(async (rules: string, options: EvalOptions) => finish(await runEval(rules, options)));
 }
 
@@ -85,6 +90,7 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   const rules = loadRulesUnlessErrors(rulesFile);
   if (!rules) return 1;
   const { engine } = rules;
+  if (options.engine === 'duckdb') return runInDuckDb(rules, options, format as OutputFormat, now);
   const workers = workersFor(options, format);
   if (workers > 0) return runInWorkers(options.data!, workers, rules, { now, format: format as 'jsonl' | 'csv', options });
   const source = options.lead
@@ -138,6 +144,33 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   // Human formats end with their summary; after a table, a blank line sets it apart.
   if (format === 'table') process.stdout.write('\n');
   (human ? process.stdout : process.stderr).write(summaryText(summary));
+  return exitCode(summary, options);
+}
+
+/** `--engine duckdb`: the same writers and summary, the batch scored by the compiled SQL in DuckDB. */
+async function runInDuckDb(rules: Rules, options: EvalOptions, format: OutputFormat, now: number): Promise<number> {
+  const { engine } = rules;
+  const out = new Stdout();
+  const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where });
+  const summary = emptySummary(engine, now);
+  const notes = await evaluateInDuckDb({
+    rules,
+    data: options.data!,
+    ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
+    idKey: options.idKey,
+    ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+    ...(options.allowMissingColumn ? { allowMissing: options.allowMissingColumn.flatMap((f) => f.split(',')).map((f) => f.trim()) } : {}),
+    now,
+    ...(options.only !== undefined ? { only: options.only } : {}),
+    writer,
+    summary,
+  });
+  await writer.finish();
+  await out.flush();
+  checkCounts(summary);
+  summary.notes.push(...notes);
+  if (format === 'table') process.stdout.write('\n');
+  (format === 'table' ? process.stdout : process.stderr).write(summaryText(summary));
   return exitCode(summary, options);
 }
 
@@ -202,6 +235,11 @@ async function runInWorkers(file: string, workers: number, rules: Rules, run: { 
 }
 
 function checkOptions(options: EvalOptions): OutputFormat | 'explain' {
+  if (options.engine === 'duckdb') {
+    if (options.data === undefined) throw new UsageError('--engine duckdb reads a --data file (CSV, JSON, JSON lines or Parquet)');
+    if (options.explain) throw new UsageError('--engine duckdb gives lean results; --explain runs on the runtime (leave out --engine duckdb)');
+    if (options.workers !== undefined) throw new UsageError('--workers applies to the runtime engine; DuckDB uses every core by itself');
+  }
   if ((options.lead === undefined) === (options.data === undefined)) throw new UsageError('give the leads with either --lead FILE or --data FILE');
   if (options.events !== undefined && options.data === undefined) throw new UsageError('--events needs --data with a leads CSV');
   if ((options.events === undefined) !== (options.key === undefined)) {

@@ -1,0 +1,484 @@
+// `mql eval RULES --engine duckdb --data FILE`: the batch runs inside an embedded DuckDB, on the
+// query @mql/sql compiles, reading CSV, JSON, JSON lines and Parquet with DuckDB's own readers.
+// Results are the runtime's lean results (no explanations), written by the same writers.
+//
+// 1. The file becomes a table `mql_source` (insertion order kept: `rowid` is the record's position).
+// 2. Each field the schema declares is found: a CSV header is bound exactly as the runtime binds it
+//    (engine.leadTable, checkHeader: a missing or ambiguous column is an error naming the field and
+//    its `from` name); in JSON and Parquet a column (or struct field) named by the input path. A
+//    typed column of the wrong type (text where the schema says number) is an error of the file.
+// 3. A staging view converts each cell as the runtime does (CSV: blank = missing, yes/no bools, ISO
+//    or epoch-ms dates, enum members in any case, `;` lists) and lists each record's errors
+//    (required field missing, a cell that does not convert, an event without a valid `at`): those
+//    records are reported as invalid, the others are scored by the compiled query.
+
+import path from 'node:path';
+import type { FieldSpec, FieldType, RulesArtifact } from '@mql/artifact';
+import type { EvaluationResult, RulesEngine } from '@mql/runtime';
+import { compileSql, DIALECT_TABLE, qualifiedColumn } from '@mql/sql';
+import { checkHeader, dataFormatOf, fileSize, type Position } from './data.js';
+import { UsageError } from './host.js';
+import type { BatchSummary, ResultWriter } from './output.js';
+
+const d = DIALECT_TABLE.duckdb;
+const q = (name: string) => d.ident(name);
+const lit = (text: string) => d.string(text);
+
+export interface DuckDbRun {
+  rules: { engine: RulesEngine };
+  data: string;
+  events?: { file: string; key: string };
+  idKey: string;
+  delimiter?: string;
+  allowMissing?: string[];
+  now: number;
+  only?: string;
+  writer: ResultWriter;
+  summary: BatchSummary;
+}
+
+interface Connection {
+  run(sql: string, values?: Record<string, unknown>): Promise<unknown>;
+  runAndReadAll(sql: string, values?: Record<string, unknown>): Promise<{ getRowObjectsJS(): Record<string, unknown>[] }>;
+  stream(sql: string, values?: Record<string, unknown>): Promise<{ yieldRowObjectJs(): AsyncIterableIterator<Record<string, unknown>[]> }>;
+}
+
+/** A field and the SQL that reads it from `mql_source`, typed, plus its error (NULL when fine). */
+interface Staged {
+  column: string;
+  value: string;
+  error: string;
+}
+
+export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
+  const { engine } = run.rules;
+  const artifact = engine.artifact;
+  fileSize(run.data); // a clear error for a missing file
+  if (run.events) fileSize(run.events.file);
+  const connection = await connect();
+  await connection.run(`SET TimeZone = 'UTC'`);
+  const format = sourceFormat(run.data);
+  await connection.run(`CREATE TEMP TABLE mql_source AS SELECT * FROM ${reader(run.data, format, run.delimiter)}`);
+  const columns = await describe(connection, 'mql_source');
+
+  const json = format === 'json' || format === 'jsonl';
+  const staged = format === 'csv' ? stageCsvLeads(run, engine, columns) : json ? stageJsonLeads(artifact.lead.fields) : stageTypedLeads(artifact.lead.fields, columns, run.data);
+  const idColumn = columns.find((c) => c.name === run.idKey);
+  const id = json ? `CASE WHEN json_type(json_extract(s.json, ${pointer([run.idKey])})) IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE') THEN json_extract_string(s.json, ${pointer([run.idKey])}) END` : idColumn ? `CAST(s.${q(idColumn.name)} AS VARCHAR)` : 'NULL';
+  const labelField = artifact.lead.fields.find((f) => f.type.kind === 'email');
+  const label = labelField && staged.has(labelField.from ?? labelField.name) ? `CAST(${staged.get(labelField.from ?? labelField.name)!.value} AS VARCHAR)` : 'NULL';
+  const errorItems = [...staged.values()].map((s) => s.error);
+
+  // Events: a second CSV joined by key, or the `events` list inside JSON / Parquet records.
+  const events = await stageEvents(connection, run, columns, format, engine);
+  const eventErrors = events ? `LEFT JOIN (SELECT mql_row, list(mql_error) AS errs FROM mql_events_staged WHERE mql_error IS NOT NULL GROUP BY mql_row) ee ON ee.mql_row = s.rowid` : '';
+  const allErrors = `list_filter([${errorItems.join(', ')}], x -> x IS NOT NULL)${events ? ` || COALESCE(ee.errs, [])` : ''}`;
+  await connection.run(
+    `CREATE TEMP VIEW mql_leads AS SELECT s.rowid AS mql_row, ${id} AS mql_id, ${label} AS mql_label, ${allErrors} AS mql_errors, ` +
+      `${[...staged.values()].map((s) => `${s.value} AS ${q(s.column)}`).join(', ') || 'NULL AS mql_nothing'} FROM mql_source s ${eventErrors}` +
+      (run.only !== undefined ? ` WHERE ${id} = ${lit(run.only)}` : ''),
+  );
+  await connection.run(`CREATE TEMP VIEW mql_valid_leads AS SELECT * FROM mql_leads WHERE len(mql_errors) = 0`);
+  if (!events) await connection.run(`CREATE TEMP VIEW mql_events AS SELECT CAST(NULL AS BIGINT) AS mql_row, CAST(NULL AS VARCHAR) AS type, CAST(NULL AS TIMESTAMPTZ) AS at LIMIT 0`);
+
+  const query = compileSql(artifact, { dialect: 'duckdb', leads: 'mql_valid_leads', events: 'mql_events', key: 'mql_row', passthrough: ['mql_id', 'mql_label'] });
+  const now = new Date(run.now).toISOString();
+  const position = (row: number): Position => (format === 'json' ? { kind: 'index', index: row } : { kind: 'line', line: row + (format === 'csv' ? 2 : 1) });
+
+  // Invalid records first into the summary (it sorts them by position), then the results in order.
+  for (const r of (await connection.runAndReadAll(`SELECT mql_row, mql_id, mql_errors FROM mql_leads WHERE len(mql_errors) > 0 ORDER BY mql_row`)).getRowObjectsJS()) {
+    run.summary.records++;
+    run.summary.invalid.push({
+      position: position(Number(r.mql_row)),
+      ...(r.mql_id !== null ? { id: String(r.mql_id) } : {}),
+      errors: (r.mql_errors as string[]).map((e) => splitError(e)),
+    });
+  }
+  const stream = await connection.stream(`SELECT * FROM (${query.sql.trimEnd()}) ORDER BY mql_row`, { now });
+  for await (const rows of stream.yieldRowObjectJs()) {
+    for (const row of rows) {
+      const result = resultOf(artifact, row);
+      run.summary.records++;
+      const stage = result.stage ?? 'none';
+      run.summary.stages.set(stage, run.summary.stages.get(stage)! + 1);
+      const where = position(Number(row.mql_row));
+      const idText = row.mql_id === null ? undefined : String(row.mql_id);
+      await run.writer.add({ position: where, ...(idText !== undefined ? { id: idText } : {}), label: idText ?? (row.mql_label as string | null) ?? `line ${'line' in where ? where.line : 0}`, result });
+    }
+  }
+  return ['Evaluated in DuckDB (--engine duckdb): lean results, no explanations.'];
+}
+
+async function connect(): Promise<Connection> {
+  let duckdb: typeof import('@duckdb/node-api');
+  try {
+    duckdb = await import('@duckdb/node-api');
+  } catch (error) {
+    throw new UsageError(`--engine duckdb: DuckDB could not be loaded on this machine (${(error as Error).message.split('\n')[0]}); use --engine runtime`);
+  }
+  const instance = await duckdb.DuckDBInstance.create(':memory:');
+  return (await instance.connect()) as unknown as Connection;
+}
+
+type SourceFormat = 'csv' | 'jsonl' | 'json' | 'parquet';
+
+function sourceFormat(file: string): SourceFormat {
+  if (path.extname(file).toLowerCase() === '.parquet') return 'parquet';
+  return dataFormatOf(file);
+}
+
+function reader(file: string, format: SourceFormat, delimiter: string | undefined): string {
+  switch (format) {
+    case 'csv':
+      // Every cell as text: the conversions are the runtime's (stageCsvLeads), not DuckDB's guesses.
+      return `read_csv(${lit(file)}, header = true, all_varchar = true${delimiter !== undefined ? `, delim = ${lit(delimiter)}` : ''})`;
+    // Each record as one JSON value: fields are converted record by record, as the runtime does,
+    // rather than by one type DuckDB would infer for a whole column.
+    case 'jsonl':
+      return `read_json_objects(${lit(file)}, format = 'newline_delimited')`;
+    case 'json':
+      return `read_json_objects(${lit(file)}, format = 'array')`;
+    case 'parquet':
+      return `read_parquet(${lit(file)})`;
+  }
+}
+
+interface ColumnInfo {
+  name: string;
+  type: string;
+}
+
+async function describe(connection: Connection, table: string): Promise<ColumnInfo[]> {
+  const rows = (await connection.runAndReadAll(`DESCRIBE ${table}`)).getRowObjectsJS();
+  return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV: the runtime's header binding and cell conventions, in SQL.
+
+function stageCsvLeads(run: DuckDbRun, engine: RulesEngine, columns: ColumnInfo[]): Map<string, Staged> {
+  const header = columns.map((c) => c.name);
+  const binding = engine.leadTable(header);
+  checkHeader(run.data, { line: 1, cells: header, delimiter: run.delimiter ?? ',' }, binding, { ...(run.allowMissing ? { allowMissing: run.allowMissing } : {}) });
+  const staged = new Map<string, Staged>();
+  const leaves = leafFields(engine.artifact.lead.fields);
+  for (const leaf of leaves) {
+    const index = binding.fields.findIndex((f) => f === leaf.schemaPath);
+    const cell = index < 0 ? 'NULL' : `s.${q(header[index]!)}`;
+    staged.set(leaf.inputPath, { column: leaf.inputPath, ...convertText(leaf.type, cell, leaf.inputPath, leaf.required) });
+  }
+  return staged;
+}
+
+/** A text cell → the field's typed value and its error, as the runtime converts CSV cells. */
+function convertText(type: FieldType, cell: string, label: string, required: boolean): { value: string; error: string } {
+  const blank = `(${cell} IS NULL OR trim(${cell}) = '')`;
+  const text = `trim(${cell})`;
+  const got = `${lit(`${label}: expected `)} || %s || ', got ' || to_json(${cell})::VARCHAR`;
+  const bad = (expected: string, ok: string) => `CASE WHEN NOT ${blank} AND NOT (${ok}) THEN ${got.replace('%s', lit(expected))} END`;
+  const missing = required ? `CASE WHEN ${blank} THEN ${lit(`${label}: required field is missing`)} END` : 'NULL';
+  const both = (error: string) => `COALESCE(${missing}, ${error})`;
+  switch (type.kind) {
+    case 'string':
+    case 'email':
+      return { value: `CASE WHEN ${blank} THEN NULL ELSE ${cell} END`, error: missing };
+    case 'number': {
+      const ok = `regexp_full_match(${text}, '[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?') AND isfinite(TRY_CAST(${text} AS DOUBLE))`;
+      return { value: `CASE WHEN NOT ${blank} AND ${ok} THEN CAST(${text} AS DOUBLE) END`, error: both(bad('a number', ok)) };
+    }
+    case 'bool': {
+      const value = `CASE lower(${text}) WHEN 'true' THEN TRUE WHEN 'yes' THEN TRUE WHEN '1' THEN TRUE WHEN 'false' THEN FALSE WHEN 'no' THEN FALSE WHEN '0' THEN FALSE END`;
+      return { value, error: both(bad('true/false/yes/no/1/0', `${value} IS NOT NULL`)) };
+    }
+    case 'date': {
+      const value = dateFromText(text);
+      return { value: `CASE WHEN NOT ${blank} THEN ${value} END`, error: both(bad('a date (ISO-8601 or epoch milliseconds)', `${value} IS NOT NULL`)) };
+    }
+    case 'enum': {
+      const value = `CASE lower(${text}) ${type.members.map((m) => `WHEN ${lit(m.toLowerCase())} THEN ${lit(m)}`).join(' ')} END`;
+      return { value: `CASE WHEN NOT ${blank} THEN ${value} END`, error: both(bad(`one of ${type.members.map((m) => JSON.stringify(m)).join(', ')}`, `${value} IS NOT NULL`)) };
+    }
+    case 'list': {
+      const parts = `list_filter(list_transform(string_split(${cell}, ';'), x -> trim(x)), x -> x <> '')`;
+      const element = type.element.kind === 'number' ? `TRY_CAST(x AS DOUBLE)` : type.element.kind === 'enum' ? `CASE lower(x) ${type.element.members.map((m) => `WHEN ${lit(m.toLowerCase())} THEN ${lit(m)}`).join(' ')} END` : 'x';
+      const converted = `list_transform(${parts}, x -> ${element})`;
+      const ok = `NOT list_contains(list_transform(${converted}, x -> x IS NULL), TRUE)`;
+      return { value: `CASE WHEN NOT ${blank} THEN ${converted} END`, error: both(bad('a list separated by ";"', ok)) };
+    }
+    case 'object':
+      return { value: 'NULL', error: 'NULL' };
+  }
+}
+
+/** ISO-8601 as the runtime reads it (strictly; without an offset, UTC), or integer epoch ms. */
+function dateFromText(text: string): string {
+  const iso = `regexp_full_match(${text}, '\\d{4}-\\d{2}-\\d{2}(?:[Tt ]\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?:[Zz]|[+-]\\d{2}(?::?\\d{2})?)?)?')`;
+  return `CASE WHEN regexp_full_match(${text}, '-?\\d{1,15}') THEN make_timestamp(CAST(${text} AS BIGINT) * 1000)::TIMESTAMPTZ WHEN ${iso} THEN TRY_CAST(${text} AS TIMESTAMPTZ) END`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON and Parquet: typed columns, found by the input path (struct fields for nested objects).
+
+interface Leaf {
+  inputPath: string;
+  keys: string[];
+  schemaPath: string;
+  type: FieldType;
+  required: boolean;
+}
+
+function leafFields(fields: FieldSpec[], keys: string[] = [], names: string[] = [], required = true): Leaf[] {
+  return fields.flatMap((f) => {
+    const k = [...keys, f.from ?? f.name];
+    const n = [...names, f.name];
+    if (f.type.kind === 'object') return leafFields(f.type.fields, k, n, required && !f.optional);
+    return [{ inputPath: k.join('.'), keys: k, schemaPath: n.join('.'), type: f.type, required: required && !f.optional }];
+  });
+}
+
+function stageTypedLeads(fields: FieldSpec[], columns: ColumnInfo[], file: string): Map<string, Staged> {
+  const staged = new Map<string, Staged>();
+  for (const leaf of leafFields(fields)) {
+    const found = findTyped(columns, leaf.keys);
+    const label = leaf.inputPath;
+    if (found === undefined) {
+      staged.set(leaf.inputPath, { column: leaf.inputPath, value: 'NULL', error: leaf.required ? lit(`${label}: required field is missing`) : 'NULL' });
+      continue;
+    }
+    staged.set(leaf.inputPath, { column: leaf.inputPath, ...convertTyped(leaf.type, `s.${found.sql}`, found.type, label, leaf.required, file, leaf.schemaPath) });
+  }
+  return staged;
+}
+
+/** The column (or struct field) at an input path, and its DuckDB type. */
+function findTyped(columns: ColumnInfo[], keys: string[]): { sql: string; type: string } | undefined {
+  const flat = columns.find((c) => c.name === keys.join('.'));
+  if (flat) return { sql: q(flat.name), type: flat.type };
+  const top = columns.find((c) => c.name === keys[0]);
+  if (!top) return undefined;
+  let type = top.type;
+  for (const key of keys.slice(1)) {
+    const field = structFields(type).find((f) => f.name === key);
+    if (!field) return undefined;
+    type = field.type;
+  }
+  return { sql: keys.map(q).join('.'), type };
+}
+
+/** `STRUCT(a VARCHAR, "b c" STRUCT(...))` → its fields. */
+function structFields(type: string): ColumnInfo[] {
+  const m = /^STRUCT\((.*)\)$/s.exec(type);
+  if (!m) return [];
+  const out: ColumnInfo[] = [];
+  const body = m[1]!;
+  let depth = 0;
+  let start = 0;
+  const parts: string[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch === '"') {
+      i = body.indexOf('"', i + 1);
+      while (body[i + 1] === '"') i = body.indexOf('"', i + 2);
+    } else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) {
+      parts.push(body.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(body.slice(start));
+  for (const part of parts) {
+    const p = part.trim();
+    const quoted = /^"((?:[^"]|"")*)"\s+(.*)$/s.exec(p);
+    if (quoted) out.push({ name: quoted[1]!.replaceAll('""', '"'), type: quoted[2]! });
+    else {
+      const space = p.indexOf(' ');
+      out.push({ name: p.slice(0, space), type: p.slice(space + 1) });
+    }
+  }
+  return out;
+}
+
+const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+
+function convertTyped(type: FieldType, sql: string, columnType: string, label: string, required: boolean, file: string, field: string): { value: string; error: string } {
+  const missing = required ? `CASE WHEN ${sql} IS NULL THEN ${lit(`${label}: required field is missing`)} END` : 'NULL';
+  if (columnType === '"NULL"' || columnType === 'NULL') return { value: 'NULL', error: missing };
+  const wrong = (expected: string): never => {
+    throw new UsageError(`${path.basename(file)}: column "${label}" holds ${columnType} values, but field ${field} is ${expected}; fix the data or the schema (the runtime engine, --engine runtime, reports the records one by one)`);
+  };
+  switch (type.kind) {
+    case 'string':
+    case 'email':
+      if (columnType !== 'VARCHAR') wrong('text');
+      return { value: sql, error: missing };
+    case 'number':
+      if (!NUMERIC.test(columnType)) wrong('a number');
+      return { value: `CAST(${sql} AS DOUBLE)`, error: missing };
+    case 'bool':
+      if (columnType !== 'BOOLEAN') wrong('true or false');
+      return { value: sql, error: missing };
+    case 'date':
+      if (/^TIMESTAMP|^DATE$/.test(columnType)) return { value: `CAST(${sql} AS TIMESTAMPTZ)`, error: missing };
+      if (/INT$/.test(columnType)) return { value: `make_timestamp(CAST(${sql} AS BIGINT) * 1000)::TIMESTAMPTZ`, error: missing };
+      if (columnType === 'VARCHAR') {
+        const value = dateFromText(sql);
+        return { value, error: `COALESCE(${missing}, CASE WHEN ${sql} IS NOT NULL AND ${value} IS NULL THEN ${lit(`${label}: expected a date (ISO-8601 or epoch milliseconds), got `)} || to_json(${sql})::VARCHAR END)` };
+      }
+      return wrong('a date');
+    case 'enum': {
+      if (columnType !== 'VARCHAR') wrong('text');
+      const value = `CASE lower(${sql}) ${type.members.map((m) => `WHEN ${lit(m.toLowerCase())} THEN ${lit(m)}`).join(' ')} END`;
+      return { value, error: `COALESCE(${missing}, CASE WHEN ${sql} IS NOT NULL AND ${value} IS NULL THEN ${lit(`${label}: expected one of ${type.members.map((m) => JSON.stringify(m)).join(', ')}, got `)} || to_json(${sql})::VARCHAR END)` };
+    }
+    case 'list':
+      if (!columnType.endsWith('[]')) wrong('a list');
+      return { value: sql, error: missing };
+    case 'object':
+      return { value: 'NULL', error: 'NULL' };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON and JSON lines: each record is one JSON value; each field is read by its JSON pointer and
+// converted by the JSON type it holds in that record (LANGUAGE.md §10).
+
+/** A JSON pointer (`/company/Size`) as an SQL string. */
+function pointer(keys: string[]): string {
+  return lit(keys.map((k) => `/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`).join(''));
+}
+
+function stageJsonLeads(fields: FieldSpec[]): Map<string, Staged> {
+  const staged = new Map<string, Staged>();
+  for (const leaf of leafFields(fields)) {
+    staged.set(leaf.inputPath, { column: leaf.inputPath, ...convertJson(leaf.type, `json_extract(s.json, ${pointer(leaf.keys)})`, leaf.inputPath, leaf.required) });
+  }
+  return staged;
+}
+
+/** A JSON value → the field's typed value and its error (NULL when fine), as records.ts reads it. */
+function convertJson(type: FieldType, v: string, label: string, required: boolean): { value: string; error: string } {
+  const jt = `json_type(${v})`;
+  const absent = `(${v} IS NULL OR ${jt} = 'NULL')`;
+  const missing = required ? `CASE WHEN ${absent} THEN ${lit(`${label}: required field is missing`)} END` : 'NULL';
+  const check = (ok: string, expected: string) => `COALESCE(${missing}, CASE WHEN NOT ${absent} AND NOT (${ok}) THEN ${lit(`${label}: expected ${expected}, got `)} || left(${v}::VARCHAR, 40) END)`;
+  const isText = `${jt} = 'VARCHAR'`;
+  const isNumber = `${jt} IN ('BIGINT', 'UBIGINT', 'DOUBLE')`;
+  const text = `json_extract_string(${v}, '$')`;
+  switch (type.kind) {
+    case 'string':
+    case 'email':
+      return { value: `CASE WHEN ${isText} THEN ${text} END`, error: check(isText, 'a string') };
+    case 'number':
+      return { value: `CASE WHEN ${isNumber} THEN CAST(${v} AS DOUBLE) END`, error: check(isNumber, 'a number') };
+    case 'bool':
+      return { value: `CASE WHEN ${jt} = 'BOOLEAN' THEN CAST(${v} AS BOOLEAN) END`, error: check(`${jt} = 'BOOLEAN'`, 'true or false') };
+    case 'date': {
+      const value = `CASE WHEN ${isText} THEN ${dateFromText(text)} WHEN ${isNumber} THEN make_timestamp(CAST(floor(CAST(${v} AS DOUBLE)) AS BIGINT) * 1000)::TIMESTAMPTZ END`;
+      return { value, error: check(`${value} IS NOT NULL`, 'a date (ISO-8601 or epoch milliseconds)') };
+    }
+    case 'enum': {
+      const value = `CASE WHEN ${isText} THEN CASE lower(${text}) ${type.members.map((m) => `WHEN ${lit(m.toLowerCase())} THEN ${lit(m)}`).join(' ')} END END`;
+      return { value, error: check(`${value} IS NOT NULL`, `one of ${type.members.map((m) => JSON.stringify(m)).join(', ')}`) };
+    }
+    case 'list': {
+      const elementType = type.element.kind === 'number' ? ['BIGINT', 'UBIGINT', 'DOUBLE'] : ['VARCHAR'];
+      const items = `CAST(${v} AS JSON[])`;
+      const ok = `${jt} = 'ARRAY' AND list_bool_and(list_transform(${items}, x -> json_type(x) IN (${elementType.map(lit).join(', ')})))`;
+      const element = type.element.kind === 'number' ? 'CAST(x AS DOUBLE)' : "json_extract_string(x, '$')";
+      return { value: `CASE WHEN ${ok} THEN list_transform(${items}, x -> ${element}) END`, error: check(`(${ok}) OR (${jt} = 'ARRAY' AND json_array_length(${v}) = 0)`, 'a list') };
+    }
+    case 'object':
+      return { value: 'NULL', error: 'NULL' };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+async function stageEvents(connection: Connection, run: DuckDbRun, columns: ColumnInfo[], format: SourceFormat, engine: RulesEngine): Promise<boolean> {
+  const artifact = engine.artifact;
+  const attrs = new Map<string, FieldSpec>();
+  for (const e of artifact.events) for (const f of e.fields) if (!attrs.has(f.from ?? f.name)) attrs.set(f.from ?? f.name, f);
+  if (run.events) {
+    const eventFormat = sourceFormat(run.events.file);
+    await connection.run(`CREATE TEMP TABLE mql_event_source AS SELECT * FROM ${reader(run.events.file, eventFormat, run.delimiter)}`);
+    const eventColumns = await describe(connection, 'mql_event_source');
+    const header = eventColumns.map((c) => c.name);
+    const key = header.find((h) => h === run.events!.key);
+    if (key === undefined) throw new UsageError(`${path.basename(run.events.file)}: no "${run.events.key}" column (the lead key, --key); its columns: ${header.map((h) => `"${h}"`).join(', ')}`);
+    if (!columns.some((c) => c.name === run.idKey)) throw new UsageError(`${path.basename(run.data)}: no "${run.idKey}" column to join the events on (--id-key)`);
+    for (const required of ['type', 'at']) if (!header.includes(required)) throw new UsageError(`${path.basename(run.events.file)}: no "${required}" column`);
+    const values = [...attrs].map(([name, spec]) => {
+      const col = eventColumns.find((c) => c.name === name);
+      if (!col) return `NULL AS ${q(name)}`;
+      const converted = eventFormat === 'csv' ? convertText(spec.type, `v.${q(name)}`, name, false).value : convertTyped(spec.type, `v.${q(name)}`, col.type, name, false, run.events!.file, name).value;
+      return `${converted} AS ${q(name)}`;
+    });
+    const at = eventFormat === 'csv' || eventColumns.find((c) => c.name === 'at')!.type === 'VARCHAR' ? dateFromText('trim(v."at")') : 'CAST(v."at" AS TIMESTAMPTZ)';
+    await connection.run(
+      `CREATE TEMP VIEW mql_events_staged AS SELECT l.rowid AS mql_row, CAST(v."type" AS VARCHAR) AS type, ${at} AS at, ` +
+        `CASE WHEN ${at} IS NULL THEN 'events: an event of type ' || to_json(v."type")::VARCHAR || ' has no valid date in "at"' END AS mql_error${values.length ? `, ${values.join(', ')}` : ''} ` +
+        `FROM mql_event_source v JOIN mql_source l ON CAST(l.${q(run.idKey)} AS VARCHAR) = CAST(v.${q(key)} AS VARCHAR)`,
+    );
+  } else if (format === 'json' || format === 'jsonl') {
+    // Events of the declared types (exact name, else another letter case), converted by their own type's attributes.
+    const typeOf = (t: string) =>
+      `CASE ${[...artifact.events.map((e) => `WHEN ${t} = ${lit(e.name)} THEN ${lit(e.name)}`), ...artifact.events.map((e) => `WHEN lower(${t}) = ${lit(e.name.toLowerCase())} THEN ${lit(e.name)}`)].join(' ') || 'WHEN FALSE THEN NULL'} END`;
+    const ev = 'e.ev';
+    const type = `json_extract_string(${ev}, '/type')`;
+    const at = convertJson({ kind: 'date' }, `json_extract(${ev}, '/at')`, 'events[].at', true);
+    const values: string[] = [];
+    const errors: string[] = [`CASE WHEN json_type(json_extract(${ev}, '/type')) IS DISTINCT FROM 'VARCHAR' THEN 'events[].type: required field is missing' END`, `CASE WHEN e.known IS NOT NULL THEN ${at.error} END`];
+    for (const [name] of attrs) {
+      const perType = artifact.events.flatMap((evType) => evType.fields.filter((f) => (f.from ?? f.name) === name).map((f) => ({ evType, f })));
+      const conv = perType.map(({ evType, f }) => ({ evType, c: convertJson(f.type, `json_extract(${ev}, ${pointer([name])})`, `events[].${name}`, !f.optional) }));
+      values.push(`CASE ${conv.map(({ evType, c }) => `WHEN e.known = ${lit(evType.name)} THEN ${c.value}`).join(' ')} END AS ${q(name)}`);
+      errors.push(`CASE ${conv.map(({ evType, c }) => `WHEN e.known = ${lit(evType.name)} THEN ${c.error}`).join(' ')} END`);
+    }
+    await connection.run(
+      `CREATE TEMP VIEW mql_events_staged AS SELECT mql_row, e.known AS type, ${at.value} AS at, ` +
+        `list_filter([${errors.join(', ')}], x -> x IS NOT NULL)[1] AS mql_error${values.length ? `, ${values.join(', ')}` : ''} ` +
+        `FROM (SELECT mql_row, ev, ${typeOf(type)} AS known FROM (SELECT rowid AS mql_row, unnest(CAST(json_extract(json, '/events') AS JSON[])) AS ev FROM mql_source) e) e ` +
+        `WHERE e.known IS NOT NULL OR json_type(json_extract(${ev}, '/type')) IS DISTINCT FROM 'VARCHAR'`,
+    );
+  } else {
+    const eventsColumn = columns.find((c) => c.name === 'events');
+    if (!eventsColumn || !/^STRUCT\(.*\)\[\]$/s.test(eventsColumn.type)) return false;
+    const fields = structFields(eventsColumn.type.slice(0, -2));
+    const has = (name: string) => fields.find((f) => f.name === name);
+    const atField = has('at');
+    const at = !atField ? 'NULL' : atField.type === 'VARCHAR' ? dateFromText('e."at"') : /INT$/.test(atField.type) ? 'make_timestamp(CAST(e."at" AS BIGINT) * 1000)::TIMESTAMPTZ' : 'CAST(e."at" AS TIMESTAMPTZ)';
+    const values = [...attrs].map(([name, spec]) => {
+      const field = has(name);
+      return field ? `${convertTyped(spec.type, `e.${q(name)}`, field.type, `events.${name}`, false, run.data, name).value} AS ${q(name)}` : `NULL AS ${q(name)}`;
+    });
+    await connection.run(
+      `CREATE TEMP VIEW mql_events_staged AS SELECT mql_row, ${has('type') ? 'e."type"' : 'NULL'} AS type, ${at} AS at, ` +
+        `CASE WHEN ${has('type') ? 'e."type"' : 'NULL'} IS NOT NULL AND ${at} IS NULL THEN 'events: an event of type ' || to_json(e."type")::VARCHAR || ' has no valid date in "at"' END AS mql_error${values.length ? `, ${values.join(', ')}` : ''} ` +
+        `FROM (SELECT rowid AS mql_row, unnest(events) AS e FROM mql_source)`,
+    );
+  }
+  await connection.run(`CREATE TEMP VIEW mql_events AS SELECT * FROM mql_events_staged WHERE mql_error IS NULL`);
+  void format;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** A query row → the runtime's lean result. */
+function resultOf(artifact: RulesArtifact, row: Record<string, unknown>): EvaluationResult {
+  const num = (v: unknown) => (typeof v === 'bigint' ? Number(v) : (v as number));
+  return {
+    stage: (row.stage as string | null) ?? null,
+    scores: Object.fromEntries(artifact.scores.map((s) => [s.name, num(row[s.name])])),
+    grades: Object.fromEntries(artifact.grades.map((g) => [g.name, row[g.name] as string])),
+    segments: Object.fromEntries(artifact.segments.map((s) => [s.name, row[s.name] as boolean])),
+    stages: Object.fromEntries(artifact.stages.map((s) => [s.name, { qualified: row[qualifiedColumn(s.name)] as boolean }])),
+  };
+}
+
+function splitError(text: string): { path: string; message: string } {
+  const at = text.indexOf(': ');
+  return at < 0 ? { path: '', message: text } : { path: text.slice(0, at), message: text.slice(at + 2) };
+}
