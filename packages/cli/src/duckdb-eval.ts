@@ -58,19 +58,24 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
   const connection = await connect();
   await connection.run(`SET TimeZone = 'UTC'`);
   const format = sourceFormat(run.data);
-  await connection.run(`CREATE TEMP TABLE mql_source AS SELECT * FROM ${reader(run.data, format, run.delimiter)}`);
+  const json = format === 'json' || format === 'jsonl';
+  // JSON records are parsed once: every pointer the staging reads is extracted in one call, into
+  // a list of small JSON values (`f[1]` the id, then each field, then the events).
+  const pointers = json ? [[run.idKey], ...leafFields(artifact.lead.fields).map((l) => l.keys), ['events']] : [];
+  const slot = (keys: string[]) => `s.f[${pointers.findIndex((p) => p.join('\u0000') === keys.join('\u0000')) + 1}]`;
+  const select = json ? `json_extract(json, [${pointers.map(pointer).join(', ')}]) AS f` : '*';
+  await connection.run(`CREATE TEMP TABLE mql_source AS SELECT ${select} FROM ${reader(run.data, format, run.delimiter)}`);
   const columns = await describe(connection, 'mql_source');
 
-  const json = format === 'json' || format === 'jsonl';
-  const staged = format === 'csv' ? stageCsvLeads(run, engine, columns) : json ? stageJsonLeads(artifact.lead.fields) : stageTypedLeads(artifact.lead.fields, columns, run.data);
+  const staged = format === 'csv' ? stageCsvLeads(run, engine, columns) : json ? stageJsonLeads(artifact.lead.fields, slot) : stageTypedLeads(artifact.lead.fields, columns, run.data);
   const idColumn = columns.find((c) => c.name === run.idKey);
-  const id = json ? `CASE WHEN json_type(json_extract(s.json, ${pointer([run.idKey])})) IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE') THEN json_extract_string(s.json, ${pointer([run.idKey])}) END` : idColumn ? `CAST(s.${q(idColumn.name)} AS VARCHAR)` : 'NULL';
+  const id = json ? `CASE WHEN json_type(${slot([run.idKey])}) IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE') THEN json_extract_string(${slot([run.idKey])}, '$') END` : idColumn ? `CAST(s.${q(idColumn.name)} AS VARCHAR)` : 'NULL';
   const labelField = artifact.lead.fields.find((f) => f.type.kind === 'email');
   const label = labelField && staged.has(labelField.from ?? labelField.name) ? `CAST(${staged.get(labelField.from ?? labelField.name)!.value} AS VARCHAR)` : 'NULL';
   const errorItems = [...staged.values()].map((s) => s.error);
 
   // Events: a second CSV joined by key, or the `events` list inside JSON / Parquet records.
-  const events = await stageEvents(connection, run, columns, format, engine);
+  const events = await stageEvents(connection, run, columns, format, engine, pointers.length);
   const eventErrors = events ? `LEFT JOIN (SELECT mql_row, list(mql_error) AS errs FROM mql_events_staged WHERE mql_error IS NOT NULL GROUP BY mql_row) ee ON ee.mql_row = s.rowid` : '';
   const allErrors = `list_filter([${errorItems.join(', ')}], x -> x IS NOT NULL)${events ? ` || COALESCE(ee.errs, [])` : ''}`;
   await connection.run(
@@ -79,7 +84,11 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
       (run.only !== undefined ? ` WHERE ${id} = ${lit(run.only)}` : ''),
   );
   await connection.run(`CREATE TEMP VIEW mql_valid_leads AS SELECT * FROM mql_leads WHERE len(mql_errors) = 0`);
-  if (!events) await connection.run(`CREATE TEMP VIEW mql_events AS SELECT CAST(NULL AS BIGINT) AS mql_row, CAST(NULL AS VARCHAR) AS type, CAST(NULL AS TIMESTAMPTZ) AS at LIMIT 0`);
+  if (!events) {
+    // No events in the data: an empty table with every column the query reads.
+    const attrs = [...new Set(artifact.events.flatMap((e) => e.fields.map((f) => f.from ?? f.name)))];
+    await connection.run(`CREATE TEMP VIEW mql_events AS SELECT CAST(NULL AS BIGINT) AS mql_row, CAST(NULL AS VARCHAR) AS type, CAST(NULL AS TIMESTAMPTZ) AS at${attrs.map((a) => `, NULL AS ${q(a)}`).join('')} LIMIT 0`);
+  }
 
   const query = compileSql(artifact, { dialect: 'duckdb', leads: 'mql_valid_leads', events: 'mql_events', key: 'mql_row', passthrough: ['mql_id', 'mql_label'] });
   const now = new Date(run.now).toISOString();
@@ -348,10 +357,10 @@ function pointer(keys: string[]): string {
   return lit(keys.map((k) => `/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`).join(''));
 }
 
-function stageJsonLeads(fields: FieldSpec[]): Map<string, Staged> {
+function stageJsonLeads(fields: FieldSpec[], slot: (keys: string[]) => string): Map<string, Staged> {
   const staged = new Map<string, Staged>();
   for (const leaf of leafFields(fields)) {
-    staged.set(leaf.inputPath, { column: leaf.inputPath, ...convertJson(leaf.type, `json_extract(s.json, ${pointer(leaf.keys)})`, leaf.inputPath, leaf.required) });
+    staged.set(leaf.inputPath, { column: leaf.inputPath, ...convertJson(leaf.type, slot(leaf.keys), leaf.inputPath, leaf.required) });
   }
   return staged;
 }
@@ -396,7 +405,7 @@ function convertJson(type: FieldType, v: string, label: string, required: boolea
 // ---------------------------------------------------------------------------------------------
 // Events
 
-async function stageEvents(connection: Connection, run: DuckDbRun, columns: ColumnInfo[], format: SourceFormat, engine: RulesEngine): Promise<boolean> {
+async function stageEvents(connection: Connection, run: DuckDbRun, columns: ColumnInfo[], format: SourceFormat, engine: RulesEngine, eventsSlot: number): Promise<boolean> {
   const artifact = engine.artifact;
   const attrs = new Map<string, FieldSpec>();
   for (const e of artifact.events) for (const f of e.fields) if (!attrs.has(f.from ?? f.name)) attrs.set(f.from ?? f.name, f);
@@ -439,7 +448,7 @@ async function stageEvents(connection: Connection, run: DuckDbRun, columns: Colu
     await connection.run(
       `CREATE TEMP VIEW mql_events_staged AS SELECT mql_row, e.known AS type, ${at.value} AS at, ` +
         `list_filter([${errors.join(', ')}], x -> x IS NOT NULL)[1] AS mql_error${values.length ? `, ${values.join(', ')}` : ''} ` +
-        `FROM (SELECT mql_row, ev, ${typeOf(type)} AS known FROM (SELECT rowid AS mql_row, unnest(CAST(json_extract(json, '/events') AS JSON[])) AS ev FROM mql_source) e) e ` +
+        `FROM (SELECT mql_row, ev, ${typeOf(type)} AS known FROM (SELECT rowid AS mql_row, unnest(CAST(f[${eventsSlot}] AS JSON[])) AS ev FROM mql_source) e) e ` +
         `WHERE e.known IS NOT NULL OR json_type(json_extract(${ev}, '/type')) IS DISTINCT FROM 'VARCHAR'`,
     );
   } else {

@@ -1,0 +1,96 @@
+// `mql eval --engine duckdb`: the same leads give the same results as the runtime engine (stage,
+// grades, segments exactly; scores to 1e-9) from CSV (+ events CSV), JSON lines and Parquet; bad
+// records are listed as the runtime lists them; unusable input is a usage error naming the column.
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { EXAMPLE_NOW, FUNNEL, mql, ROOT } from './run-cli.js';
+
+const DATA = path.join(ROOT, 'examples/data');
+
+interface Lean {
+  id: string;
+  result: { stage: string | null; scores: Record<string, number>; grades: Record<string, string>; segments: Record<string, boolean>; stages: Record<string, { qualified: boolean }> };
+}
+
+function results(args: string[]): Lean[] {
+  const run = mql(['eval', FUNNEL, '--now', EXAMPLE_NOW, '--format', 'jsonl', '--lean', ...args]);
+  expect(run.status).toBe(0);
+  return run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Lean);
+}
+
+/** Everything equal, scores to 1e-9 (engines add up decayed events in another order). */
+function expectSame(actual: Lean[], expected: Lean[]) {
+  expect(actual.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+  actual.forEach((a, i) => {
+    const e = expected[i]!;
+    expect({ ...a.result, scores: {} }).toEqual({ ...e.result, scores: {} });
+    for (const [name, v] of Object.entries(e.result.scores)) expect(Math.abs(a.result.scores[name]! - v)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(v)));
+  });
+}
+
+describe('mql eval --engine duckdb', () => {
+  const csvArgs = ['--data', `${DATA}/leads.csv`, '--events', `${DATA}/events.csv`, '--key', 'lead_id'];
+
+  it('scores a leads CSV with an events CSV as the runtime does', () => {
+    expectSame(results([...csvArgs, '--engine', 'duckdb']), results(csvArgs));
+  }, 120_000);
+
+  it('scores JSON lines with inline events, and Parquet, as the runtime does', async () => {
+    const reference = results(['--data', `${DATA}/leads.jsonl`]);
+    expectSame(results(['--data', `${DATA}/leads.jsonl`, '--engine', 'duckdb']), reference);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'mql-duck-')), 'leads.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    await c.run(`COPY (SELECT * REPLACE (json_extract_string(Created, '$') AS Created) FROM read_json('${DATA}/leads.jsonl', format = 'newline_delimited')) TO '${file}' (FORMAT parquet)`);
+    c.closeSync();
+    expectSame(results(['--data', file, '--engine', 'duckdb']), reference);
+  }, 300_000);
+
+  it('lists invalid records with their line and field, and evaluates the rest', { timeout: 120_000 }, () => {
+    const run = mql(['eval', FUNNEL, '--now', EXAMPLE_NOW, '--format', 'csv', '--engine', 'duckdb', '--data', `${DATA}/invalid-leads.jsonl`]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe(
+      [
+        'Evaluated 45 leads at 2026-11-01T00:00:00.000Z: MQL 0, SAL 5, SQO 0, none 40',
+        '5 invalid records (not evaluated):',
+        '  line 1 (L0000001): Email: required field is missing',
+        '  line 9 (L0000009): company.employees: expected a number, got "about 200"',
+        '  line 10 (L0000010): events[].at: expected a date (ISO-8601 or epoch milliseconds), got "not-a-date"',
+        '  line 19 (L0000019): seniority: expected one of "ic", "manager", "director", "vp", "cxo", got "svp"',
+        '  line 37 (L0000037): Email: required field is missing',
+        'Evaluated in DuckDB (--engine duckdb): lean results, no explanations.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses a CSV without a column for a field, naming the field and its from name (exit 2)', { timeout: 120_000 }, () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mql-duck-'));
+    const file = path.join(dir, 'leads.csv');
+    writeFileSync(file, readFileSync(`${DATA}/leads.csv`, 'utf8').replace('Job Title', 'Job Titel'));
+    const run = mql(['eval', FUNNEL, '--engine', 'duckdb', '--data', file, '--now', EXAMPLE_NOW, '--format', 'csv']);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('no column for optional field title (from "Job Title"); did you mean "Job Titel"?');
+  });
+
+  it('refuses a typed column of the wrong type, and --explain (exit 2)', { timeout: 120_000 }, async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'mql-duck-')), 'leads.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    await c.run(`COPY (SELECT 'L1' AS id, 'a@b.io' AS "Email", 'yes' AS consent) TO '${file}' (FORMAT parquet)`);
+    c.closeSync();
+    const run = mql(['eval', FUNNEL, '--engine', 'duckdb', '--data', file, '--now', EXAMPLE_NOW, '--format', 'csv']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'mql: leads.parquet: column "consent" holds VARCHAR values, but field consent is true or false; fix the data or the schema (the runtime engine, --engine runtime, reports the records one by one)\n',
+    );
+    const explain = mql(['eval', FUNNEL, '--engine', 'duckdb', '--data', `${DATA}/leads.jsonl`, '--explain']);
+    expect(explain.status).toBe(2);
+    expect(explain.stderr).toBe('mql: --engine duckdb gives lean results; --explain runs on the runtime (leave out --engine duckdb)\n');
+  });
+});
