@@ -10,11 +10,11 @@ const rule = (label: string, points: number): Contribution => ({ kind: 'when', l
 const clause = (label: string, passed: boolean): ClauseResult => ({ label, passed, loc, text: label });
 
 /** A result at `stage`, with `fit` contributions and the MQL requirement's outcome. */
-function result(stage: string | null, fit: Contribution[], fitHolds = stage !== null): EvaluationResult {
+function result(stage: string | null, fit: Contribution[], fitHolds = stage !== null, profile = 'A'): EvaluationResult {
   return {
     stage,
     scores: { fit: fit.reduce((sum, c) => sum + c.points, 0) },
-    grades: {},
+    grades: { profile },
     segments: {},
     stages: { MQL: { qualified: stage !== null, requirements: [clause('Fit', fitHolds)], rejections: [clause('Competitor', false)] } },
     contributions: { fit, priority: [{ kind: 'formula', label: '0.5 * fit', points: 1, loc }] },
@@ -32,6 +32,7 @@ const BASE: VersionShape = {
     { stage: 'MQL', kind: 'require', label: 'Fit', text: 'fit >= 30' },
     { stage: 'MQL', kind: 'reject', label: 'Competitor', text: 'competitor' },
   ],
+  grades: ['profile'],
 };
 const NEXT: VersionShape = {
   stages: ['MQL', 'SQL'],
@@ -44,6 +45,7 @@ const NEXT: VersionShape = {
     { stage: 'MQL', kind: 'require', label: 'Fit', text: 'fit >= 35' },
     { stage: 'MQL', kind: 'reject', label: 'Competitor', text: 'competitor' },
   ],
+  grades: ['profile'],
 };
 
 describe('StageComparison', () => {
@@ -91,11 +93,54 @@ describe('StageComparison', () => {
       ],
       // The requirement held for the 6 staged leads before and for the 3 still staged after.
       clauses: [{ stage: 'MQL', kind: 'require', label: 'Fit', status: 'changed', text: { before: 'fit >= 30', after: 'fit >= 35' }, before: 6, after: 3, change: -3 }],
+      grades: [{ grade: 'profile', changed: 0, transitions: [] }],
     });
   });
 
+  it('reports grade changes even when no lead changes stage', () => {
+    const comparison = new StageComparison(BASE, NEXT);
+    comparison.addLead('a', result('MQL', [], true, 'A'), result('MQL', [], true, 'B'));
+    comparison.addLead('b', result('MQL', [], true, 'A'), result('MQL', [], true, 'B'));
+    comparison.addLead('c', result(null, [], false, 'C'), result(null, [], false, 'D'));
+    comparison.addLead('d', result(null, [], false, 'C'), result(null, [], false, 'C'));
+    const diff = comparison.result();
+    expect(diff.changed).toBe(0);
+    expect(diff.grades).toEqual([
+      {
+        grade: 'profile',
+        changed: 3,
+        transitions: [
+          { from: 'A', to: 'B', count: 2, percent: 50, examples: ['a', 'b'] },
+          { from: 'C', to: 'D', count: 1, percent: 25, examples: ['c'] },
+        ],
+      },
+    ]);
+  });
+
+  it('with outcomes: conversion, precision and recall per stage before and after', () => {
+    const comparison = new StageComparison(BASE, NEXT);
+    // before: a, b, c at MQL (a, b converted); after: a, d at MQL (a converted). e converted at none both times.
+    comparison.addLead('a', result('MQL', []), result('MQL', []), true);
+    comparison.addLead('b', result('MQL', []), result(null, []), true);
+    comparison.addLead('c', result('MQL', []), result(null, []), false);
+    comparison.addLead('d', result(null, []), result('MQL', []), false);
+    comparison.addLead('e', result(null, []), result(null, []), true);
+    comparison.addLead('f', result('MQL', []), result('MQL', []), null);
+    expect(comparison.result().outcome).toEqual({
+      leads: 5,
+      conversions: 3,
+      excluded: 1,
+      stages: [
+        { stage: 'MQL', before: { reached: 3, conversions: 2, precision: 2 / 3, recall: 2 / 3 }, after: { reached: 2, conversions: 1, precision: 0.5, recall: 1 / 3 } },
+        { stage: 'SAL', before: { reached: 0, conversions: 0, precision: null, recall: 0 }, after: null },
+        { stage: 'SQL', before: null, after: { reached: 0, conversions: 0, precision: null, recall: 0 } },
+      ],
+    });
+    expect(new StageComparison(BASE, NEXT).result().outcome).toBeUndefined();
+  });
+
   it('keeps at most `top` rule changes, the largest first', () => {
-    const shape: VersionShape = { stages: [], rules: ['a', 'b', 'c'].map((r) => ({ score: 's', rule: r })), clauses: [] };
+    const shape: VersionShape = { stages: [], rules: ['a', 'b', 'c'].map((r) => ({ score: 's', rule: r })), clauses: [], grades: [] };
     const comparison = new StageComparison(shape, shape, { top: 2 });
     comparison.addLead('x', result(null, [rule('a', 1), rule('b', 1), rule('c', 1)]), result(null, [rule('a', 2), rule('b', -5), rule('c', 4)]));
     expect(comparison.result().rules.map((r) => [r.rule, r.change])).toEqual([

@@ -306,3 +306,44 @@ describe('mql diff usage errors', () => {
     }
   });
 });
+
+describe('mql diff: grade changes and --outcome', () => {
+  const bands = exampleCopy('bands', (f) => f.replace('A when fit >= 45', 'A when fit >= 50'));
+
+  it('reports a grade-band change that moves no lead between stages', () => {
+    const run = mql(['diff', FUNNEL, bands, '--data', LEADS, ...NOW]);
+    expect(run.status).toBe(0);
+    const engines = [engineOf(join(ROOT, FUNNEL)), engineOf(bands)];
+    let moved = 0;
+    for (const line of readFileSync(LEADS, 'utf8').trim().split('\n')) {
+      const [before, after] = engines.map((e) => e.evaluate(JSON.parse(line), { now: EXAMPLE_NOW, explain: false }));
+      if (before?.ok && after?.ok && before.result.grades.profile !== after.result.grades.profile) moved++;
+    }
+    expect(moved).toBeGreaterThan(0);
+    expect(run.stdout).toContain(`No lead changes stage (5,000 leads compared); grades change: profile for ${moved.toLocaleString('en-US')} leads`);
+    expect(run.stdout).toMatch(new RegExp(`Grade changes \\(leads whose band changed\\)\\n  grade    from  to  leads +share +examples\\n  profile  A     B   +${moved}`));
+    const json = JSON.parse(mql(['diff', FUNNEL, bands, '--data', LEADS, ...NOW, '--format', 'json']).stdout) as DiffDocument;
+    expect(json.grades).toEqual([
+      { grade: 'profile', changed: moved, transitions: [{ from: 'A', to: 'B', count: moved, percent: Math.round((10000 * moved) / 5000) / 100, examples: expect.any(Array) }] },
+      { grade: 'activity', changed: 0, transitions: [] },
+    ]);
+    expect(json.outcome).toBeUndefined();
+  });
+
+  it('--outcome adds conversion, precision and recall per stage before and after, equal to the backtests of each version', () => {
+    const json = JSON.parse(mql(['diff', FUNNEL, raised, '--data', LEADS, ...NOW, '--outcome', 'converted', '--format', 'json']).stdout) as DiffDocument;
+    const backtest = (rules: string) => JSON.parse(mql(['backtest', rules, '--data', LEADS, ...NOW, '--outcome', 'converted', '--format', 'json']).stdout);
+    const [before, after] = [backtest(FUNNEL), backtest(raised)];
+    expect(json.outcome).toEqual({
+      leads: 5000,
+      conversions: before.conversions,
+      excluded: 0,
+      stages: before.stages.map((s: { stage: string }, i: number) => {
+        const pick = ({ reached, conversions, precision, recall }: Record<string, number>) => ({ reached, conversions, precision, recall });
+        return { stage: s.stage, before: pick(before.stages[i]), after: pick(after.stages[i]) };
+      }),
+    });
+    const markdown = mql(['diff', FUNNEL, raised, '--data', LEADS, ...NOW, '--outcome', 'converted', '--format', 'markdown']).stdout;
+    expect(markdown).toContain('#### Conversion per stage\n\n5,000 leads with an outcome, 1,222 converted.\n\n| stage | reached before | after | precision before | after | recall before | after |');
+  });
+});

@@ -15,11 +15,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { Backtest, backtestShape, fieldPresence, outcomeText, parseOutcome, parseValue, renderHtml, renderJson, renderMarkdown, renderPretty, valueAtPath, type BacktestReport, type BacktestShape } from '@mql/backtest';
-import { dataFormatOf, leadSource, positionText, type LeadInput } from '../data.js';
+import { Backtest, backtestShape, fieldPresence, outcomeText, parseOutcome, parseValue, renderHtml, renderJson, renderMarkdown, renderPretty, type BacktestReport, type BacktestShape } from '@mql/backtest';
+import { leadSource, positionText } from '../data.js';
 import { configLookup } from '../config.js';
 import { displayPath, toCorePath, UsageError } from '../host.js';
 import { startProgress } from '../output.js';
+import { recordColumns } from '../record-columns.js';
 import { colors, plural } from '../report.js';
 import { loadRulesUnlessErrors, type Rules } from '../rules.js';
 import { evaluationTime } from './eval.js';
@@ -108,11 +109,10 @@ function withConfig(rulesFile: string, options: BacktestOptions): Settings {
 
 async function fold(rules: Rules, shape: BacktestShape, backtest: Backtest, now: number, options: Settings): Promise<string[] | undefined> {
   const { engine } = rules;
-  const csv = dataFormatOf(options.data) === 'csv';
-  const include = csv ? [options.outcome, ...(options.value !== undefined ? [options.value] : [])] : undefined;
-  const source = await leadSource(options.data, engine, { idKey: options.idKey, ...(options.events ? { events: { file: options.events, key: options.key! } } : {}), ...(include ? { include } : {}) });
+  const columns = recordColumns(options.data, [options.outcome, ...(options.value !== undefined ? [options.value] : [])]);
+  const source = await leadSource(options.data, engine, { idKey: options.idKey, ...(options.events ? { events: { file: options.events, key: options.key! } } : {}), ...(columns.include ? { include: columns.include } : {}) });
   const progress = startProgress(source.progress);
-  const cell = (item: LeadInput & { ok: true }, column: string) => (csv ? item.included?.[column] : valueAtPath(item.record, column));
+  const cell = columns.cell;
   let firstKeys: string[] | undefined;
   let records = 0;
   try {
@@ -123,7 +123,7 @@ async function fold(rules: Rules, shape: BacktestShape, backtest: Backtest, now:
         backtest.addInvalid(where, item.id, item.errors);
         continue;
       }
-      if (!csv && firstKeys === undefined && typeof item.record === 'object' && item.record !== null) firstKeys = Object.keys(item.record);
+      if (!columns.include && firstKeys === undefined && typeof item.record === 'object' && item.record !== null) firstKeys = Object.keys(item.record);
       const evaluation = engine.evaluate(item.record, { now, explain: true });
       if (!evaluation.ok) {
         backtest.addInvalid(where, item.id, evaluation.errors);

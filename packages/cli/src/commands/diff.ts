@@ -1,8 +1,10 @@
-// `mql diff BASE NEW --data FILE [--base REV] [--now ISO] [--format pretty|markdown|json] [--fail-on-change]`
+// `mql diff BASE NEW --data FILE [--base REV] [--now ISO] [--format pretty|markdown|json] [--fail-on-change]
+//           [--outcome COLUMN]`
 //
 // Evaluates two versions of a program on the same leads and reports what changes: the stage
-// transition matrix, stage totals before and after, the score rules whose points moved most, and
-// example leads per transition (diff/compare.ts; rendered by diff/{pretty,markdown,json}.ts).
+// transition matrix, stage totals before and after, the score rules whose points moved most, grade
+// band changes, example leads per transition, and with --outcome the conversion per stage
+// (diff/compare.ts; rendered by diff/{pretty,markdown,json}.ts).
 // - BASE and NEW are `.mql` entries or `.json` artifacts. With `--base REV` the base version is read
 //   from the git revision REV (the entry and every file it imports); BASE may then be left out, and
 //   the base is NEW's path in REV.
@@ -15,7 +17,9 @@
 
 import { Option, type Command } from 'commander';
 import { parseIsoDate, type RulesEngine } from '@mql/runtime';
+import { parseOutcome } from '@mql/backtest';
 import { leadSource, positionText } from '../data.js';
+import { recordColumns } from '../record-columns.js';
 import { StageComparison, versionShape, type StageDiff } from '../diff/compare.js';
 import { DIFF_DOCUMENT_VERSION, DIFF_FORMATS, type DiffDocument, type DiffFormat } from '../diff/document.js';
 import { renderJson } from '../diff/json.js';
@@ -37,6 +41,7 @@ export interface DiffOptions {
   now?: string;
   format: DiffFormat;
   failOnChange?: boolean;
+  outcome?: string;
 }
 
 const RENDERERS: Record<DiffFormat, (doc: DiffDocument) => string> = { pretty: renderPretty, markdown: renderMarkdown, json: renderJson };
@@ -54,6 +59,7 @@ export function registerDiffCommand(program: Command, finish: (code: number) => 
     .option('--now <iso>', 'evaluation time for both versions, ISO-8601 (default: now)')
     .addOption(new Option('--format <format>', 'output format').choices(DIFF_FORMATS).default('pretty'))
     .option('--fail-on-change', 'exit 1 when any lead changes stage (for CI gates)')
+    .option('--outcome <column>', 'a column (CSV) or key path (JSON) saying whether each lead converted (true/false, 1/0, yes/no): adds conversion, precision and recall per stage before and after')
     .addHelpText(
       'after',
       `
@@ -100,7 +106,8 @@ export async function runDiff(rules: readonly string[], options: DiffOptions): P
 
 /** Both versions evaluate each record in turn: one pass over the data, memory independent of its size. */
 async function compare(base: RulesEngine, next: RulesEngine, now: number, options: DiffOptions): Promise<{ records: number; diff: StageDiff }> {
-  const source = await leadSource(options.data, next, { idKey: options.idKey, ...(options.events ? { events: { file: options.events, key: options.key! } } : {}) });
+  const columns = options.outcome !== undefined ? recordColumns(options.data, [options.outcome]) : undefined;
+  const source = await leadSource(options.data, next, { idKey: options.idKey, ...(options.events ? { events: { file: options.events, key: options.key! } } : {}), ...(columns?.include ? { include: columns.include } : {}) });
   const comparison = new StageComparison(versionShape(base.artifact), versionShape(next.artifact));
   const progress = startProgress(source.progress);
   let records = 0;
@@ -114,7 +121,8 @@ async function compare(base: RulesEngine, next: RulesEngine, now: number, option
       }
       const before = base.evaluate(item.record, { now, explain: true });
       const after = next.evaluate(item.record, { now, explain: true });
-      if (before.ok && after.ok) comparison.addLead(item.id ?? positionText(item.position), before.result, after.result);
+      const converted = columns ? (parseOutcome(columns.cell(item, options.outcome!)) ?? null) : undefined;
+      if (before.ok && after.ok) comparison.addLead(item.id ?? positionText(item.position), before.result, after.result, converted);
       else comparison.addInvalid(before.ok ? 'new' : after.ok ? 'base' : 'both');
     }
   } finally {

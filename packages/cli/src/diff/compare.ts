@@ -30,6 +30,8 @@ export interface VersionShape {
   rules: readonly RuleId[];
   /** Every stage clause with its condition's source text. */
   clauses: readonly (ClauseId & { text: string })[];
+  /** Grade names. */
+  grades: readonly string[];
 }
 
 export interface Transition {
@@ -92,6 +94,34 @@ export interface StageDiff {
   rules: RuleChange[];
   /** Clauses whose outcome changed for some lead, or whose condition changed; most change first, at most `top`. */
   clauses: ClauseChange[];
+  /** Per grade of both versions: leads whose band changed, and the band transitions (most leads first). */
+  grades: GradeChange[];
+  /** With an outcome (`mql diff --outcome`): conversion, precision and recall per stage before and after. */
+  outcome?: OutcomeDiff;
+}
+
+export interface GradeChange {
+  grade: string;
+  /** Leads whose band differs. */
+  changed: number;
+  transitions: Transition[];
+}
+
+export interface StageConversion {
+  /** Leads that reach the stage, conversions among them, precision (their conversion rate) and recall (their share of all conversions). */
+  reached: number;
+  conversions: number;
+  precision: number | null;
+  recall: number | null;
+}
+
+export interface OutcomeDiff {
+  /** Compared leads with a usable outcome, conversions among them, and compared leads left out for want of one. */
+  leads: number;
+  conversions: number;
+  excluded: number;
+  /** Every stage of either version; a stage missing in one version has null there. */
+  stages: { stage: string; before: StageConversion | null; after: StageConversion | null }[];
 }
 
 export interface CompareOptions {
@@ -105,6 +135,7 @@ export function versionShape(artifact: RulesArtifact): VersionShape {
   return {
     stages: artifact.stages.map((s) => s.name),
     rules: artifact.scores.flatMap((score) => (score.kind === 'rules' ? score.rules.map((r) => ({ score: score.name, rule: r.label })) : [])),
+    grades: artifact.grades.map((g) => g.name),
     clauses: artifact.stages.flatMap((stage) => [
       ...stage.requirements.map((c) => ({ stage: stage.name, kind: 'require' as const, label: c.label, text: c.text })),
       ...stage.rejections.map((c) => ({ stage: stage.name, kind: 'reject' as const, label: c.label, text: c.text })),
@@ -129,8 +160,16 @@ export class StageComparison {
   private readonly invalid = { records: 0, baseOnly: 0, newOnly: 0 };
   private readonly exampleLimit: number;
   private readonly top: number;
+  private readonly grades: Map<string, Map<string, { from: string; to: string; count: number; examples: string[] }>>;
+  private readonly outcome = { leads: 0, conversions: 0, excluded: 0, before: new Map<string, Tally>(), after: new Map<string, Tally>() };
+  private withOutcome = false;
 
-  constructor(base: VersionShape, next: VersionShape, options: CompareOptions = {}) {
+  constructor(
+    private readonly base: VersionShape,
+    private readonly next: VersionShape,
+    options: CompareOptions = {},
+  ) {
+    this.grades = new Map(base.grades.filter((g) => next.grades.includes(g)).map((g) => [g, new Map()]));
     this.rows = [...base.stages, NO_STAGE];
     this.columns = [...next.stages, NO_STAGE];
     this.counts = this.rows.map(() => this.columns.map(() => 0));
@@ -150,8 +189,11 @@ export class StageComparison {
     }
   }
 
-  /** A lead both versions evaluated (results with contributions, i.e. evaluated with `explain`). */
-  addLead(lead: string, base: EvaluationResult, next: EvaluationResult): void {
+  /**
+   * A lead both versions evaluated (results with contributions, i.e. evaluated with `explain`);
+   * `converted` when the comparison has an outcome: undefined for a lead without a usable one.
+   */
+  addLead(lead: string, base: EvaluationResult, next: EvaluationResult, converted?: boolean | null): void {
     const row = this.rows.indexOf(base.stage ?? NO_STAGE);
     const column = this.columns.indexOf(next.stage ?? NO_STAGE);
     if (row < 0 || column < 0) throw new Error(`a result names a stage its program does not have: ${base.stage} → ${next.stage}`);
@@ -163,6 +205,36 @@ export class StageComparison {
     this.tally(this.after, next);
     this.tallyClauses('before', base);
     this.tallyClauses('after', next);
+    for (const [grade, cells] of this.grades) {
+      const [from, to] = [base.grades[grade]!, next.grades[grade]!];
+      if (from === to) continue;
+      const key = `${from}\0${to}`;
+      const cell = cells.get(key) ?? { from, to, count: 0, examples: [] };
+      cell.count++;
+      if (cell.examples.length < this.exampleLimit) cell.examples.push(lead);
+      cells.set(key, cell);
+    }
+    if (converted !== undefined) this.tallyOutcome(base, next, converted);
+  }
+
+  /** Counts conversions per stage reached in each version; null: the lead has no usable outcome. */
+  private tallyOutcome(base: EvaluationResult, next: EvaluationResult, converted: boolean | null): void {
+    this.withOutcome = true;
+    if (converted === null) {
+      this.outcome.excluded++;
+      return;
+    }
+    this.outcome.leads++;
+    if (converted) this.outcome.conversions++;
+    for (const [side, result] of [['before', base], ['after', next]] as const) {
+      for (const [stage, outcome] of Object.entries(result.stages)) {
+        if (!outcome.qualified) continue;
+        const tally = this.outcome[side].get(stage) ?? { points: 0, leads: 0 };
+        tally.leads++;
+        if (converted) tally.points++;
+        this.outcome[side].set(stage, tally);
+      }
+    }
   }
 
   /** A record left out of the comparison: unreadable, or invalid for one version or both. */
@@ -191,6 +263,33 @@ export class StageComparison {
       totals: this.totals(),
       rules: this.ruleChanges(),
       clauses: this.clauseChanges(),
+      grades: this.gradeChanges(),
+      ...(this.withOutcome ? { outcome: this.outcomeDiff() } : {}),
+    };
+  }
+
+  private gradeChanges(): GradeChange[] {
+    return [...this.grades].map(([grade, cells]) => {
+      const transitions = [...cells.values()].map((c) => ({ from: c.from, to: c.to, count: c.count, percent: this.percent(c.count), examples: [...c.examples] }));
+      transitions.sort((a, b) => b.count - a.count);
+      return { grade, changed: transitions.reduce((sum, t) => sum + t.count, 0), transitions };
+    });
+  }
+
+  private outcomeDiff(): OutcomeDiff {
+    const { leads, conversions, excluded } = this.outcome;
+    const conversion = (side: 'before' | 'after', stage: string, has: boolean): StageConversion | null => {
+      if (!has) return null;
+      // Tally reused: `leads` reached the stage, `points` counts the conversions among them.
+      const t = this.outcome[side].get(stage) ?? { points: 0, leads: 0 };
+      return { reached: t.leads, conversions: t.points, precision: t.leads === 0 ? null : t.points / t.leads, recall: conversions === 0 ? null : t.points / conversions };
+    };
+    const stages = [...new Set([...this.base.stages, ...this.next.stages])];
+    return {
+      leads,
+      conversions,
+      excluded,
+      stages: stages.map((stage) => ({ stage, before: conversion('before', stage, this.base.stages.includes(stage)), after: conversion('after', stage, this.next.stages.includes(stage)) })),
     };
   }
 

@@ -2,7 +2,7 @@
 // came from. `--format json` prints this document as it is (its shape is documented in
 // diff/README.md); pretty.ts and markdown.ts render it, with the wording helpers below.
 
-import type { StageDiff } from './compare.js';
+import type { StageConversion, StageDiff } from './compare.js';
 
 export const DIFF_FORMATS = ['pretty', 'markdown', 'json'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
@@ -31,9 +31,34 @@ export interface DiffDocument extends StageDiff {
 
 /** "42 of 5,000 leads (0.8%) change stage", or "No lead changes stage (5,000 leads compared)". */
 export function headline(doc: DiffDocument): string {
-  if (doc.changed === 0) return `No lead changes stage (${count(doc.leads)} ${doc.leads === 1 ? 'lead' : 'leads'} compared)`;
+  if (doc.changed === 0) return `No lead changes stage (${count(doc.leads)} ${doc.leads === 1 ? 'lead' : 'leads'} compared)${gradeNote(doc)}`;
   const share = percent((100 * doc.changed) / doc.leads);
   return `${count(doc.changed)} of ${count(doc.leads)} leads (${share}) ${doc.changed === 1 ? 'changes' : 'change'} stage`;
+}
+
+/** "; 37 leads change grade (profile 37)" when a grade band changed for some lead, else "". */
+export function gradeNote(doc: DiffDocument): string {
+  const changed = (doc.grades ?? []).filter((g) => g.changed > 0);
+  if (changed.length === 0) return '';
+  return `; grades change: ${changed.map((g) => `${g.grade} for ${count(g.changed)} ${g.changed === 1 ? 'lead' : 'leads'}`).join(', ')}`;
+}
+
+/** A rate as a percentage, or – without a denominator. */
+export function rate(value: number | null | undefined): string {
+  return value === null || value === undefined ? '–' : percent(100 * value);
+}
+
+/** Reached, precision and recall before and after (— where a version lacks the stage). */
+export function conversionCells(s: NonNullable<StageDiff['outcome']>['stages'][number]): string[] {
+  const pick = (c: StageConversion | null, f: (c: StageConversion) => string) => (c === null ? '—' : f(c));
+  return [
+    pick(s.before, (c) => count(c.reached)),
+    pick(s.after, (c) => count(c.reached)),
+    pick(s.before, (c) => rate(c.precision)),
+    pick(s.after, (c) => rate(c.precision)),
+    pick(s.before, (c) => rate(c.recall)),
+    pick(s.after, (c) => rate(c.recall)),
+  ];
 }
 
 export function versionLabel(version: VersionInfo): string {

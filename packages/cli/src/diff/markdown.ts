@@ -3,7 +3,7 @@
 // example leads in a collapsed <details> block. GitHub-flavoured markdown tables.
 
 import type { StageDiff } from './compare.js';
-import { conditionText, count, headline, leftOutNote, percent, points, signed, versionLabel, type DiffDocument } from './document.js';
+import { conditionText, conversionCells, count, headline, leftOutNote, percent, points, signed, versionLabel, type DiffDocument } from './document.js';
 
 export function renderMarkdown(doc: DiffDocument): string {
   const out = [
@@ -18,6 +18,16 @@ export function renderMarkdown(doc: DiffDocument): string {
   out.push(...(doc.clauses.length > 0 ? clauses(doc) : ['_No stage clause changed its outcome for any lead._']), '');
   out.push('#### Score rules whose points changed most', '');
   out.push(...(doc.rules.length > 0 ? rules(doc) : ["_No score rule's points changed._"]), '');
+  const gradeChanges = doc.grades.filter((g) => g.changed > 0);
+  if (gradeChanges.length > 0) {
+    out.push('#### Grade changes', '');
+    out.push(...table(['grade', 'from', 'to', 'leads', 'share'], ['left', 'left', 'left', 'right', 'right'], gradeChanges.flatMap((g) => g.transitions.map((t) => [escapeMarkdown(g.grade), escapeMarkdown(t.from), escapeMarkdown(t.to), count(t.count), percent(t.percent)]))), '');
+  }
+  if (doc.outcome) {
+    const o = doc.outcome;
+    out.push('#### Conversion per stage', '', `${count(o.leads)} leads with an outcome, ${count(o.conversions)} converted${o.excluded > 0 ? `; ${count(o.excluded)} without one left out` : ''}.`, '');
+    out.push(...table(['stage', 'reached before', 'after', 'precision before', 'after', 'recall before', 'after'], ['left', 'right', 'right', 'right', 'right', 'right', 'right'], o.stages.map((s) => [`**${escapeMarkdown(s.stage)}**`, ...conversionCells(s)])), '');
+  }
   if (doc.transitions.length > 0) out.push(...examples(doc), '');
   const note = leftOutNote(doc);
   if (note) out.push(`_${escapeMarkdown(note)}_`, '');

@@ -4,7 +4,7 @@
 
 import { colors } from '../report.js';
 import type { StageDiff } from './compare.js';
-import { conditionText, count, headline, leftOutNote, percent, points, signed, versionLabel, type DiffDocument } from './document.js';
+import { conditionText, conversionCells, count, headline, leftOutNote, percent, points, signed, versionLabel, type DiffDocument } from './document.js';
 import { textTable, type Cell } from '@mql/backtest';
 
 export function renderPretty(doc: DiffDocument): string {
@@ -20,10 +20,25 @@ export function renderPretty(doc: DiffDocument): string {
     `${colors.bold('Stage clauses whose outcome changed')} ${colors.dim('(leads for which a require holds or a reject fires)')}\n${clauses(doc)}`,
     `${colors.bold('Score rules whose points changed most')} ${colors.dim('(total points over all leads)')}\n${rules(doc)}`,
   ];
+  const gradeChanges = doc.grades.filter((g) => g.changed > 0);
+  if (gradeChanges.length > 0) sections.push(`${colors.bold('Grade changes')} ${colors.dim('(leads whose band changed)')}\n${grades(gradeChanges)}`);
+  if (doc.outcome) sections.push(`${colors.bold('Conversion per stage')} ${colors.dim(`(${count(doc.outcome.leads)} leads with an outcome, ${count(doc.outcome.conversions)} converted${doc.outcome.excluded > 0 ? `; ${count(doc.outcome.excluded)} without one left out` : ''})`)}\n${conversion(doc.outcome)}`);
   if (doc.transitions.length > 0) sections.push(`${colors.bold('Example leads')}\n${examples(doc)}`);
   const note = leftOutNote(doc);
   if (note) sections.push(colors.yellow(note));
   return `${sections.join('\n\n')}\n`;
+}
+
+function grades(changes: StageDiff['grades']): string {
+  const header: Cell[] = ['grade', 'from', 'to', 'leads', 'share', 'examples'].map((text) => ({ text, paint: colors.dim }));
+  const body = changes.flatMap((g) => g.transitions.map((t): Cell[] => [{ text: g.grade, paint: colors.bold }, { text: t.from }, { text: t.to }, { text: count(t.count), paint: colors.yellow }, { text: percent(t.percent) }, { text: t.examples.join(', '), paint: colors.dim }]));
+  return textTable([header, ...body], ['left', 'left', 'left', 'right', 'right', 'left']);
+}
+
+function conversion(outcome: NonNullable<StageDiff['outcome']>): string {
+  const header: Cell[] = ['stage', 'reached before', 'after', 'precision before', 'after', 'recall before', 'after'].map((text) => ({ text, paint: colors.dim }));
+  const body = outcome.stages.map((s): Cell[] => [{ text: s.stage, paint: colors.bold }, ...conversionCells(s).map((text) => ({ text }))]);
+  return textTable([header, ...body], ['left', 'right', 'right', 'right', 'right', 'right', 'right']);
 }
 
 function matrix(doc: StageDiff): string {
