@@ -1,4 +1,5 @@
-// The project file `mql.config.json`: per-lint severities, validated with zod. Core only defines
+// The project file `mql.config.json`: per-lint severities, backtest defaults and the editor's sample
+// leads, validated with zod. Core only defines
 // and validates the shape; finding and reading the file is the host's job (the CLI, the server).
 //
 //   { "lints": { "MQL3001": "off", "unreachable-threshold": "error" },
@@ -55,6 +56,15 @@ export const MqlConfigSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Sample leads the editor evaluates while the author types (how many reach each stage, how
+     * often each rule fires): a JSON or JSONL file relative to the config file; `outcome` names a true/false column (as in `mql backtest`); `now` is the
+     * evaluation time (default: the current time); `id` the id column or key (default `id`).
+     */
+    sample: z
+      .object({ file: z.string(), outcome: z.string().optional(), now: z.string().optional(), id: z.string().optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -79,7 +89,7 @@ function unknownKey(path: string[]): { path: string; message: string } {
   const inLints = path.length === 2 && path[0] === 'lints';
   return {
     path: path.join('.'),
-    message: inLints ? `unknown lint: use a code (${LINT_CODES.join(', ')}) or a name (${LINT_CODES.map((c) => LINT_NAMES[c]).join(', ')})` : 'unknown key: the file may only hold "lints"',
+    message: inLints ? `unknown lint: use a code (${LINT_CODES.join(', ')}) or a name (${LINT_CODES.map((c) => LINT_NAMES[c]).join(', ')})` : 'unknown key: the file may only hold "lints", "backtest" and "sample"',
   };
 }
 
@@ -118,6 +128,8 @@ export interface ConfigHost {
  */
 export class ConfigLookup {
   private readonly byFolder = new Map<string, MqlConfig | undefined>();
+  /** The config file that applies in a folder (its own or an ancestor's), for relative paths in it. */
+  private readonly fileByFolder = new Map<string, string | undefined>();
 
   constructor(private readonly host: ConfigHost) {}
 
@@ -126,9 +138,16 @@ export class ConfigLookup {
     return this.inFolder(dirname(file));
   }
 
+  /** The path of the config file that applies to a file, if any (`sample.file` is relative to it). */
+  configFileFor(file: string): string | undefined {
+    this.inFolder(dirname(file));
+    return this.fileByFolder.get(dirname(file));
+  }
+
   /** Forgets every config read so far (a config file changed). */
   clear(): void {
     this.byFolder.clear();
+    this.fileByFolder.clear();
   }
 
   private inFolder(folder: string): MqlConfig | undefined {
@@ -138,6 +157,7 @@ export class ConfigLookup {
     const parent = dirname(folder);
     const config = text !== undefined ? this.read(file, text) : parent !== folder ? this.inFolder(parent) : undefined;
     this.byFolder.set(folder, config);
+    this.fileByFolder.set(folder, text !== undefined ? file : parent !== folder ? this.fileByFolder.get(parent) : undefined);
     return config;
   }
 

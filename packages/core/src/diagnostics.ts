@@ -89,6 +89,9 @@ export const DIAGNOSTIC_CODES = {
   MQL3006: { severity: 'warning', template: '`{text}` has no `max` and score `{score}` has no `range`: the score can {direction} without bound' },
   MQL3007: { severity: 'warning', template: 'no lead can reach `{text}`: {reason}' },
   MQL3008: { severity: 'warning', template: '`{path}` is read from "{column}", the outcome column of `mql backtest` (mql.config.json `backtest.outcome`): rules that read the outcome see the answer, and a backtest of them measures the leak' },
+  // 4xxx: results of running the program (the editor shows failed tests where they failed).
+  MQL4001: { severity: 'error', template: 'test "{test}" failed: expected {expected}, got {actual}' },
+  MQL4002: { severity: 'error', template: 'test "{test}": the test lead is not a valid record: {reason}' },
 } as const satisfies Record<string, { severity: Severity; template: string }>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES | `MQL3${string}`;

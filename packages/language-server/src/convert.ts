@@ -11,6 +11,8 @@ import {
   MarkupKind,
   SymbolKind,
   type CodeAction as LspCodeAction,
+  type CodeLens,
+  type InlayHint,
   type CompletionItem as LspCompletionItem,
   type Diagnostic as LspDiagnostic,
   type DocumentSymbol,
@@ -40,9 +42,12 @@ import {
   type SemanticToken,
   type SignatureHelpInfo,
   type Span,
+  type TestBlock,
   type TextEdit,
   type WorkspaceSymbol,
 } from '@mql/core';
+import type { FileSpan, TestsResult } from '@mql/workbench';
+import { bandText, ruleText, stageText, type Explanation, type ImpactState } from './live.js';
 
 // ---------------------------------------------------------------------------------------------
 // URIs and paths. Core wants absolute `/`-separated paths; documents that are not files (an
@@ -264,4 +269,92 @@ export function encodeSemanticTokens(tokens: readonly SemanticToken[], lines: Li
     previousStart = column;
   }
   return data;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The runtime-backed features (live.ts): tests, explanations, sample impact. The custom methods'
+// shapes are documented in the README ("Custom methods").
+
+export function toTestLocation(test: TestBlock, lines: LineMap, uri: string) {
+  return { name: test.description, uri, range: toRange(lines, test.span), ...(test.lead ? { leadRange: toRange(lines, test.lead) } : {}) };
+}
+
+export interface TestRunResponse {
+  compiled: boolean;
+  /** Errors in the program when it did not compile (no test ran). */
+  errors: number;
+  tests: {
+    name: string;
+    passed: boolean;
+    location: LspLocation | undefined;
+    failures: { expected: string; actual: string; location: LspLocation | undefined }[];
+    invalid: string[];
+    explanation: string;
+  }[];
+}
+
+export function toTestsResult(result: TestsResult, linesOf: LinesOf, uris: Uris): TestRunResponse {
+  if (!result.compiled) return { compiled: false, errors: result.errors, tests: [] };
+  const place = (at: FileSpan) => toLocation({ file: at.file, span: at }, linesOf, uris);
+  return {
+    compiled: true,
+    errors: 0,
+    tests: result.tests.map((test) => ({
+      name: test.description,
+      passed: test.passed,
+      location: place(test.at),
+      failures: test.failures.map((f) => ({ expected: f.expected, actual: f.actual, location: place(f.at) })),
+      invalid: test.invalid,
+      explanation: test.explanation.join('\n'),
+    })),
+  };
+}
+
+export function toExplanation(explanation: Explanation, linesOf: LinesOf, uris: Uris) {
+  return {
+    title: explanation.title,
+    text: explanation.lines.join('\n'),
+    links: explanation.links.flatMap((link) => {
+      const target = toLocation({ file: link.target.file, span: link.target }, linesOf, uris);
+      return target ? [{ range: { start: { line: link.line, character: link.start }, end: { line: link.line, character: link.end } }, target }] : [];
+    }),
+  };
+}
+
+/** "▶ Run test" and "Explain" above each test; the counts above each stage of `file`. */
+export function toCodeLenses(file: string, tests: TestBlock[], state: ImpactState | undefined, lines: LineMap, uri: string): CodeLens[] {
+  const lenses: CodeLens[] = [];
+  for (const test of tests) {
+    const range = toRange(lines, { start: test.span.start, end: test.span.start });
+    lenses.push({ range, command: { title: '▶ Run test', command: 'mql.runTest', arguments: [uri, test.description] } });
+    if (test.lead) {
+      const leadRange = toRange(lines, { start: test.lead.start, end: test.lead.start });
+      lenses.push({ range: leadRange, command: { title: 'Explain', command: 'mql.explainTest', arguments: [uri, test.description] } });
+    }
+  }
+  const impact = state?.current;
+  if (impact) {
+    for (const stage of impact.stages) {
+      if (stage.at.file !== file) continue;
+      const range = toRange(lines, { start: stage.at.start, end: stage.at.start });
+      lenses.push({ range, command: { title: stageText(stage, impact, state.saved), command: 'mql.explainLead', arguments: [uri] } });
+    }
+  }
+  return lenses;
+}
+
+/** "fires for 31% (1,550)" after each score rule, "2,341 leads (46.8%)" after each grade band. */
+export function toInlayHints(file: string, state: ImpactState | undefined, lines: LineMap, range: Range): InlayHint[] {
+  const impact = state?.current;
+  if (!impact) return [];
+  const visible = (line: number) => line >= range.start.line && line <= range.end.line;
+  const hints: InlayHint[] = [];
+  const add = (at: FileSpan, label: string) => {
+    if (at.file !== file) return;
+    const position = toPosition(lines, at.end);
+    if (visible(position.line)) hints.push({ position, label, paddingLeft: true });
+  };
+  for (const rule of impact.rules) add(rule.at, ruleText(rule, impact));
+  for (const band of impact.bands) add(band.at, bandText(band, impact));
+  return hints;
 }

@@ -17,6 +17,8 @@ export class DiagnosticsPublisher {
    * (or reopening) reports every one.
    */
   private readonly settledUnused = new Map<string, Set<string>>();
+  /** More diagnostics of a document from elsewhere (failed tests of the last run). */
+  extra: (path: string) => Diagnostic[] = () => [];
 
   constructor(
     private readonly connection: Connection,
@@ -69,7 +71,7 @@ export class DiagnosticsPublisher {
     try {
       const analysis = this.workspace.analysis(path);
       const linesOf: convert.LinesOf = (file) => this.workspace.lines(file);
-      const own = [...analysis.diagnostics.filter((d) => d.file === path), ...this.settled(path, this.workspace.lints(path), document.text)];
+      const own = [...analysis.diagnostics.filter((d) => d.file === path), ...this.settled(path, this.workspace.lints(path), document.text), ...this.extra(path)];
       const diagnostics = own.map((d) => convert.toDiagnostic(d, linesOf, this.uris));
       void this.connection.sendDiagnostics({ uri: this.uris.toUri(path), version: document.version, diagnostics });
     } catch (error) {

@@ -33,10 +33,12 @@ import {
   semanticTokens,
   signatureHelpAt,
   targetAt,
+  testBlocks,
   workspaceSymbols,
   type ProgramFile,
 } from '@mql/core';
 import * as convert from './convert.js';
+import { LiveService } from './live.js';
 import { DiagnosticsPublisher } from './publisher.js';
 import type { FileSystem } from './workspace.js';
 import { Workspace } from './workspace.js';
@@ -54,6 +56,15 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
   const documents = new TextDocuments(TextDocument);
   const linesOf: convert.LinesOf = (path) => workspace.lines(path);
   const publisher = new DiagnosticsPublisher(connection, workspace, uris, options.diagnosticsDelay ?? DEFAULT_DIAGNOSTICS_DELAY);
+  let refreshLenses = false;
+  let refreshHints = false;
+  let runTestsOnSave = false;
+  const live = new LiveService(workspace, (entry) => {
+    void connection.sendNotification('mql/impactChanged', { uri: uris.toUri(entry) });
+    if (refreshLenses) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    if (refreshHints) void connection.sendRequest('workspace/inlayHint/refresh').catch(() => undefined);
+  });
+  publisher.extra = (path) => live.failuresIn(path);
 
   /** The analysis of a document and its parsed file, with the cursor's offset in it. */
   const at = (document: TextDocumentIdentifier, position?: Position) => {
@@ -70,8 +81,11 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspace.setRoots(folders.filter((uri) => uri.startsWith('file:')).map((uri) => uris.toPath(uri)));
     watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-    const delay = (params.initializationOptions as { diagnosticsDelay?: unknown } | undefined)?.diagnosticsDelay;
-    if (typeof delay === 'number' && delay >= 0) publisher.delay = delay;
+    const init = params.initializationOptions as { diagnosticsDelay?: unknown; runTestsOnSave?: unknown } | undefined;
+    if (typeof init?.diagnosticsDelay === 'number' && init.diagnosticsDelay >= 0) publisher.delay = init.diagnosticsDelay;
+    runTestsOnSave = init?.runTestsOnSave === true;
+    refreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    refreshHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     return { capabilities: CAPABILITIES, serverInfo: { name: 'mql-language-server', version: '0.1.0' } };
   });
   // Imported files that are not open are read from disk: ask the client to report their changes.
@@ -83,24 +97,39 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
   documents.onDidOpen(({ document }) => {
     const path = uris.toPath(document.uri);
     publisher.schedule(workspace.update(path, document.version, document.getText()), true);
+    live.settled(path, document.version);
   });
   documents.onDidChangeContent(({ document }) => {
     const path = uris.toPath(document.uri);
     if (workspace.document(path)?.version === document.version) return; // the open event handled it
-    publisher.schedule(workspace.update(path, document.version, document.getText()));
+    live.edited(path);
+    const affected = workspace.update(path, document.version, document.getText());
+    publisher.schedule(affected);
+    for (const entry of affected) live.schedule(entry);
   });
-  // Saving settles a document: its unused declarations are all reported again (publisher.ts).
-  documents.onDidSave(({ document }) => publisher.schedule([uris.toPath(document.uri)], true));
+  // Saving settles a document: its unused declarations are all reported again (publisher.ts), its
+  // sample counts become the base of "since save", and its tests run when the client asked so.
+  documents.onDidSave(({ document }) => {
+    const path = uris.toPath(document.uri);
+    live.settled(path, document.version);
+    if (runTestsOnSave) live.runTests(path);
+    publisher.schedule(runTestsOnSave ? workspace.programsIncluding(path) : [path], true);
+  });
   documents.onDidClose(({ document }) => {
     const path = uris.toPath(document.uri);
     publisher.clear(path);
+    live.forget(path);
     publisher.schedule(workspace.close(path));
   });
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const change of changes) {
       const path = uris.toPath(change.uri);
       // New lint settings settle the documents: every unused declaration is reported again.
-      publisher.schedule(workspace.fileChangedOnDisk(path, change.type !== FileChangeType.Changed), path.endsWith(`/${CONFIG_FILE}`));
+      const config = path.endsWith(`/${CONFIG_FILE}`);
+      const affected = workspace.fileChangedOnDisk(path, change.type !== FileChangeType.Changed);
+      publisher.schedule(affected, config);
+      if (config) live.sampleChanged();
+      for (const entry of affected) live.schedule(entry);
     }
   });
 
@@ -191,6 +220,47 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     return { data: here ? convert.encodeSemanticTokens(semanticTokens(here.analysis, here.path), here.file.lines) : [] };
   });
 
+  // --- the runtime-backed features (live.ts); methods documented in the README -------------
+
+  connection.onRequest('mql/tests', ({ textDocument }: { textDocument: TextDocumentIdentifier }) => {
+    const here = at(textDocument);
+    return { tests: here ? testBlocks(here.file).map((test) => convert.toTestLocation(test, here.file.lines, textDocument.uri)) : [] };
+  });
+
+  connection.onRequest('mql/runTests', ({ textDocument, tests }: { textDocument: TextDocumentIdentifier; tests?: string[] }) => {
+    const path = uris.toPath(textDocument.uri);
+    const result = live.runTests(path, tests);
+    publisher.schedule(workspace.programsIncluding(path), false);
+    return convert.toTestsResult(result, linesOf, uris);
+  });
+
+  connection.onRequest('mql/explain', async ({ textDocument, test, lead }: { textDocument: TextDocumentIdentifier; test?: string; lead?: string }) => {
+    const path = uris.toPath(textDocument.uri);
+    const explanation = test !== undefined ? live.explainTest(path, test) : lead !== undefined ? await live.explainLead(path, lead) : 'name a test or a lead';
+    return typeof explanation === 'string' ? { problem: explanation } : convert.toExplanation(explanation, linesOf, uris);
+  });
+
+  connection.onRequest('mql/sampleLeads', async ({ textDocument }: { textDocument: TextDocumentIdentifier }) => {
+    const ids = await live.sampleIds(uris.toPath(textDocument.uri));
+    return typeof ids === 'string' ? { problem: ids } : { ids };
+  });
+
+  connection.onRequest('mql/impact', async ({ textDocument, wait }: { textDocument: TextDocumentIdentifier; wait?: boolean }) => {
+    const path = uris.toPath(textDocument.uri);
+    if (wait) await live.idle(path);
+    return live.impactOf(path) ?? null;
+  });
+
+  connection.onCodeLens(({ textDocument }) => {
+    const here = at(textDocument);
+    return here ? convert.toCodeLenses(here.path, testBlocks(here.file), live.impactOf(here.path), here.file.lines, textDocument.uri) : [];
+  });
+
+  connection.languages.inlayHint.on(({ textDocument, range }) => {
+    const here = at(textDocument);
+    return here ? convert.toInlayHints(here.path, live.impactOf(here.path), here.file.lines, range) : [];
+  });
+
   documents.listen(connection);
   connection.listen();
 }
@@ -223,5 +293,7 @@ const CAPABILITIES: InitializeResult['capabilities'] = {
   workspaceSymbolProvider: true,
   foldingRangeProvider: true,
   semanticTokensProvider: { legend: convert.SEMANTIC_TOKENS_LEGEND, full: true },
+  codeLensProvider: { resolveProvider: false },
+  inlayHintProvider: true,
 };
 

@@ -45,7 +45,11 @@ export class Workspace {
   private roots: string[] = [];
   private workspaceFiles: string[] | undefined;
   /** Lint settings as `mql check` finds them; an unusable config file counts as none here. */
+<<<<<<< HEAD
   private readonly configs = new ConfigLookup({ readFile: (path) => textOrNothing(this.fs.readFile(path)), unusable: () => undefined });
+=======
+  readonly configs = new ConfigLookup({ readFile: (path) => this.fs.readFile(path), unusable: () => undefined });
+>>>>>>> 77545b1 (wip workbench)
 
   /** Core reads programs through this: open documents first, then the disk; imports follow the disk's rules. */
   readonly host: SourceHost = {
@@ -128,6 +132,12 @@ export class Workspace {
   lints(path: string): Diagnostic[] {
     const programs = this.allAnalyses().filter((analysis) => analysis.files.some((file) => file.path === path));
     return lintPrograms(programs, (entry) => this.configs.forFile(entry)).filter((d) => d.file === path);
+  }
+
+  /** The open documents whose program includes `path` (itself, when open, first). */
+  programsIncluding(path: string): string[] {
+    const including = this.openPaths().filter((entry) => entry !== path && this.analysis(entry).files.some((file) => file.path === path));
+    return this.documents.has(path) ? [path, ...including] : including;
   }
 
   /** The line map of any file the server has parsed (for positions in other files). */

@@ -18,3 +18,4 @@ export {
 } from './semantic-tokens.js';
 export { EVENT_FUNCTIONS, signatureHelpAt, type SignatureHelpInfo, type SignatureInfo, type SignatureParameter } from './signature.js';
 export { codeActionsFor, type CodeAction } from './code-actions.js';
+export { testBlocks, type TestBlock } from './tests.js';

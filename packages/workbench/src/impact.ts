@@ -1,0 +1,200 @@
+// What the rules do to sample leads, for the editor while the author types: how many leads reach
+// each stage (and, with an outcome column, how many of those converted), how often each score rule
+// fires, how many leads get each grade label. The sample is read once per file and schema with
+// `readSample`; evaluation runs in slices (`ImpactRun.step`) so a server
+// can interleave it with requests and drop it when a newer edit arrives.
+
+import { parseOutcome, valueAtPath } from '@mql/backtest';
+import type { RulesEngine } from '@mql/runtime';
+import { locate, type FileSpan } from './locations.js';
+
+export interface SampleSettings {
+  /** Absolute path of the JSON, JSONL or CSV file. */
+  file: string;
+  /** A true/false column (CSV) or key path (JSON) saying whether the lead converted. */
+  outcome?: string;
+  /** The id column or key. */
+  idKey: string;
+}
+
+export interface SampleLead {
+  id?: string;
+  record: unknown;
+  /** Whether the lead converted, when the sample has an outcome and this lead a usable one. */
+  converted?: boolean;
+}
+
+export interface Sample {
+  settings: SampleSettings;
+  leads: SampleLead[];
+  /** Records that could not be read (their errors are `mql eval`'s business). */
+  unreadable: number;
+}
+
+/**
+ * Reads every lead of a JSON (array) or JSONL sample file. CSV samples are refused with a message:
+ * the CSV reader of `mql eval` lives in the CLI (packages/cli/src/data.ts) and is to move here, so
+ * that there is one; until then the editor reads JSON and JSONL only (`mql eval --format jsonl`
+ * turns nothing into JSONL, but any CRM export converter or `jq` does).
+ */
+export function readSample(settings: SampleSettings, text: string): Sample {
+  const lower = settings.file.toLowerCase();
+  if (lower.endsWith('.csv')) throw new Error('the editor reads JSON and JSONL sample files (CSV is read by `mql eval` only, for now)');
+  const records: unknown[] = [];
+  let unreadable = 0;
+  if (lower.endsWith('.json')) {
+    const parsed: unknown = JSON.parse(text);
+    if (!Array.isArray(parsed)) throw new Error('a .json sample must hold an array of lead records');
+    records.push(...parsed);
+  } else {
+    for (const line of text.split(/\r?\n/)) {
+      if (line.trim() === '') continue;
+      try {
+        records.push(JSON.parse(line));
+      } catch {
+        unreadable++;
+      }
+    }
+  }
+  const leads = records.map((record) => {
+    const id = typeof record === 'object' && record !== null ? (record as Record<string, unknown>)[settings.idKey] : undefined;
+    const converted = settings.outcome === undefined ? undefined : parseOutcome(valueAtPath(record, settings.outcome));
+    return {
+      ...(typeof id === 'string' || typeof id === 'number' ? { id: String(id) } : {}),
+      record,
+      ...(converted !== undefined ? { converted } : {}),
+    };
+  });
+  return { settings, leads, unreadable };
+}
+
+export interface StageImpact {
+  name: string;
+  at: FileSpan;
+  reached: number;
+  /** Of the leads that reached the stage, those with a known outcome and those that converted. */
+  withOutcome: number;
+  converted: number;
+}
+
+export interface RuleImpact {
+  score: string;
+  label: string;
+  at: FileSpan;
+  /** Leads for which the rule gave points. */
+  fired: number;
+}
+
+export interface BandImpact {
+  grade: string;
+  label: string;
+  /** The band's line; the `else` label has the grade's own location. */
+  at: FileSpan;
+  count: number;
+}
+
+export interface Impact {
+  /** Leads evaluated (readable records the rules could evaluate). */
+  evaluated: number;
+  /** Leads the file held that could not be read or evaluated. */
+  invalid: number;
+  withOutcome: number;
+  converted: number;
+  stages: StageImpact[];
+  rules: RuleImpact[];
+  bands: BandImpact[];
+}
+
+/** One evaluation of a sample, done a slice at a time. */
+export class ImpactRun {
+  private next = 0;
+  private readonly impact: Impact;
+  private readonly rulesByLoc = new Map<string, RuleImpact>();
+  private readonly bandsByLabel = new Map<string, BandImpact>();
+
+  constructor(
+    private readonly engine: RulesEngine,
+    private readonly sample: Sample,
+    entry: string,
+    private readonly now: number,
+  ) {
+    const artifact = engine.artifact;
+    this.impact = {
+      evaluated: 0,
+      invalid: sample.unreadable,
+      withOutcome: 0,
+      converted: 0,
+      stages: artifact.stages.map((s) => ({ name: s.name, at: locate(entry, s.loc), reached: 0, withOutcome: 0, converted: 0 })),
+      rules: [],
+      bands: [],
+    };
+    for (const score of artifact.scores) {
+      if (score.kind !== 'rules') continue;
+      for (const rule of score.rules) {
+        const impact = { score: score.name, label: rule.label, at: locate(entry, rule.loc), fired: 0 };
+        this.impact.rules.push(impact);
+        this.rulesByLoc.set(`${score.name}\0${rule.loc.file}\0${rule.loc.start}`, impact);
+      }
+    }
+    for (const grade of artifact.grades) {
+      const bands = [...grade.bands.map((b) => ({ label: b.label, loc: b.loc })), { label: grade.else, loc: grade.loc }];
+      for (const band of bands) {
+        const key = `${grade.name}\0${band.label}`;
+        if (this.bandsByLabel.has(key)) continue;
+        const impact = { grade: grade.name, label: band.label, at: locate(entry, band.loc), count: 0 };
+        this.impact.bands.push(impact);
+        this.bandsByLabel.set(key, impact);
+      }
+    }
+  }
+
+  get done(): boolean {
+    return this.next >= this.sample.leads.length;
+  }
+
+  /** Evaluates up to `count` more leads; returns whether every lead has been evaluated. */
+  step(count: number): boolean {
+    const end = Math.min(this.sample.leads.length, this.next + count);
+    for (; this.next < end; this.next++) this.add(this.sample.leads[this.next]!);
+    return this.done;
+  }
+
+  /** The counts so far (complete once `done`). */
+  result(): Impact {
+    return this.impact;
+  }
+
+  private add(lead: SampleLead): void {
+    const evaluation = this.engine.evaluate(lead.record, { now: this.now, explain: true });
+    if (!evaluation.ok) {
+      this.impact.invalid++;
+      return;
+    }
+    const result = evaluation.result;
+    const impact = this.impact;
+    impact.evaluated++;
+    if (lead.converted !== undefined) {
+      impact.withOutcome++;
+      if (lead.converted) impact.converted++;
+    }
+    for (const stage of impact.stages) {
+      if (result.stages[stage.name]?.qualified !== true) continue;
+      stage.reached++;
+      if (lead.converted !== undefined) {
+        stage.withOutcome++;
+        if (lead.converted) stage.converted++;
+      }
+    }
+    for (const [score, contributions] of Object.entries(result.contributions ?? {})) {
+      for (const c of contributions) {
+        if (c.points === 0) continue;
+        const rule = this.rulesByLoc.get(`${score}\0${c.loc.file}\0${c.loc.start}`);
+        if (rule) rule.fired++;
+      }
+    }
+    for (const [grade, label] of Object.entries(result.grades)) {
+      const band = this.bandsByLabel.get(`${grade}\0${label}`);
+      if (band) band.count++;
+    }
+  }
+}
