@@ -47,7 +47,7 @@ import {
   type WorkspaceSymbol,
 } from '@mql/core';
 import type { FileSpan, TestsResult } from '@mql/workbench';
-import { bandText, ruleText, stageText, type Explanation, type ImpactState } from './live.js';
+import { stageText, type Explanation, type ImpactState } from './live.js';
 
 // ---------------------------------------------------------------------------------------------
 // URIs and paths. Core wants absolute `/`-separated paths; documents that are not files (an
@@ -343,18 +343,10 @@ export function toCodeLenses(file: string, tests: TestBlock[], state: ImpactStat
   return lenses;
 }
 
-/** "fires for 31% (1,550)" after each score rule, "2,341 leads (46.8%)" after each grade band. */
-export function toInlayHints(file: string, state: ImpactState | undefined, lines: LineMap, range: Range): InlayHint[] {
-  const impact = state?.current;
-  if (!impact) return [];
-  const visible = (line: number) => line >= range.start.line && line <= range.end.line;
-  const hints: InlayHint[] = [];
-  const add = (at: FileSpan, label: string) => {
-    if (at.file !== file) return;
-    const position = toPosition(lines, at.end);
-    if (visible(position.line)) hints.push({ position, label, paddingLeft: true });
-  };
-  for (const rule of impact.rules) add(rule.at, ruleText(rule, impact));
-  for (const band of impact.bands) add(band.at, bandText(band, impact));
-  return hints;
+/** Counts at the end of lines (live.ts `impactHints`), those in the visible range. */
+export function toInlayHints(hints: { offset: number; label: string }[], lines: LineMap, range: Range): InlayHint[] {
+  return hints.flatMap(({ offset, label }) => {
+    const position = toPosition(lines, offset);
+    return position.line >= range.start.line && position.line <= range.end.line ? [{ position, label, paddingLeft: true }] : [];
+  });
 }

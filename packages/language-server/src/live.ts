@@ -8,7 +8,7 @@
 // completion request waits for at most one slice; a newer edit abandons the run.
 
 import path from 'node:path';
-import { compileAnalysis, makeDiagnostic, programFile, type Diagnostic } from '@mql/core';
+import { compileAnalysis, makeDiagnostic, programFile, type Diagnostic, type ProgramFile } from '@mql/core';
 import { parseIsoDate, load, type RulesEngine } from '@mql/runtime';
 import {
   ImpactRun,
@@ -158,27 +158,40 @@ export class LiveService {
     clearTimeout(this.timers.get(entry));
     const generation = (this.generation.get(entry) ?? 0) + 1;
     this.generation.set(entry, generation);
-    this.timers.set(entry, setTimeout(() => void this.run(entry, generation), delay));
+    this.timers.set(
+      entry,
+      setTimeout(() => {
+        this.timers.delete(entry);
+        void this.run(entry, generation);
+      }, delay),
+    );
   }
 
   /** Forgets a closed document. */
   forget(entry: string): void {
     clearTimeout(this.timers.get(entry));
+    this.timers.delete(entry);
     this.generation.set(entry, (this.generation.get(entry) ?? 0) + 1);
     this.impacts.delete(entry);
     this.savedVersions.delete(entry);
   }
 
-  /** A promise that settles when the current run (if any) of `entry` is over: for tests and benchmarks. */
+  /** Settles when no count of `entry` is scheduled or running: for tests and benchmarks. */
   private readonly runs = new Map<string, Promise<void>>();
-  idle(entry: string): Promise<void> {
-    return this.runs.get(entry) ?? Promise.resolve();
+  async idle(entry: string): Promise<void> {
+    while (this.timers.has(entry) || this.runs.has(entry)) {
+      await (this.runs.get(entry) ?? new Promise((resolve) => setTimeout(resolve, 5)));
+    }
   }
 
   private run(entry: string, generation: number): Promise<void> {
-    const promise = this.count(entry, generation).catch((error) => {
-      this.impacts.set(entry, { ...this.impacts.get(entry), problem: `could not count the sample leads: ${error instanceof Error ? error.message : String(error)}` });
-    });
+    const promise = this.count(entry, generation)
+      .catch((error) => {
+        this.impacts.set(entry, { ...this.impacts.get(entry), problem: `could not count the sample leads: ${error instanceof Error ? error.message : String(error)}` });
+      })
+      .finally(() => {
+        if (this.runs.get(entry) === promise) this.runs.delete(entry);
+      });
     this.runs.set(entry, promise);
     return promise;
   }
@@ -273,4 +286,24 @@ export function ruleText(rule: Impact['rules'][number], impact: Impact): string 
 /** "2,341 leads (46.8%)". */
 export function bandText(band: Impact['bands'][number], impact: Impact): string {
   return `${count(band.count)} lead${band.count === 1 ? '' : 's'} (${percent(band.count, impact.evaluated)})`;
+}
+
+/**
+ * The counts shown at the end of lines of `file`: after each score rule, after each grade band
+ * (the `else` label's count after the `else` line, found in the file's syntax tree).
+ */
+export function impactHints(file: ProgramFile, state: ImpactState | undefined): { offset: number; label: string }[] {
+  const impact = state?.current;
+  if (!impact) return [];
+  const hints: { offset: number; label: string }[] = [];
+  for (const rule of impact.rules) if (rule.at.file === file.path) hints.push({ offset: rule.at.end, label: ruleText(rule, impact) });
+  const elseEnds = new Map<number, number>();
+  for (const decl of file.ast.decls) if (decl.kind === 'Grade' && decl.else) elseEnds.set(decl.span.start, decl.else.span.end);
+  for (const band of impact.bands) {
+    if (band.at.file !== file.path) continue;
+    // The else label's location is its grade's; its count goes after the `else` line.
+    const offset = elseEnds.get(band.at.start) ?? band.at.end;
+    hints.push({ offset, label: bandText(band, impact) });
+  }
+  return hints;
 }

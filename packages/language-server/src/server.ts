@@ -38,7 +38,7 @@ import {
   type ProgramFile,
 } from '@mql/core';
 import * as convert from './convert.js';
-import { LiveService } from './live.js';
+import { LiveService, impactHints } from './live.js';
 import { DiagnosticsPublisher } from './publisher.js';
 import type { FileSystem } from './workspace.js';
 import { Workspace } from './workspace.js';
@@ -258,7 +258,7 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
 
   connection.languages.inlayHint.on(({ textDocument, range }) => {
     const here = at(textDocument);
-    return here ? convert.toInlayHints(here.path, live.impactOf(here.path), here.file.lines, range) : [];
+    return here ? convert.toInlayHints(impactHints(here.file, live.impactOf(here.path)), here.file.lines, range) : [];
   });
 
   documents.listen(connection);
