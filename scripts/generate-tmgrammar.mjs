@@ -51,6 +51,7 @@ export function buildGrammar(keywords) {
       { include: '#label' },
       { include: '#strings' },
       { include: '#literals' },
+      { include: '#expect-stage' },
       { include: '#declaration-names' },
       { include: '#field-types' },
       { include: '#keywords' },
@@ -94,6 +95,16 @@ export function buildGrammar(keywords) {
           { name: 'constant.numeric.duration.mql', match: '(?<![A-Za-z0-9_])\\d+(?:\\.\\d+)?[hdw](?![A-Za-z0-9_])' },
           { name: 'constant.numeric.mql', match: '(?<![A-Za-z0-9_])\\d+(?:\\.\\d+)?' },
         ],
+      },
+      'expect-stage': {
+        comment: '`expect stage MQL` / `expect stage none` in a test: `stage` is not a declaration here, and `none` means no stage, not the event function.',
+        match: '(?<![A-Za-z0-9_])(expect)\\s+(stage)\\s+(?:(none)|([A-Za-z_][A-Za-z0-9_]*))(?![A-Za-z0-9_])',
+        captures: {
+          1: { name: 'keyword.control.mql' },
+          2: { name: 'keyword.control.mql' },
+          3: { name: 'constant.language.none.mql' },
+          4: { name: 'variable.other.stage.mql' },
+        },
       },
       'declaration-names': {
         comment: 'The name after a declaration keyword.',

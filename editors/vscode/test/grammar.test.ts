@@ -101,6 +101,22 @@ describe('TextMate grammar', () => {
     ]);
   });
 
+  it('scopes `expect stage NAME` and `expect stage none` as a test expectation, not a declaration or the event function', () => {
+    expect(scopesOf('  expect stage none\n  expect stage MQL\n  expect none(webinar)')).toEqual([
+      'expect → keyword.control.mql',
+      'stage → keyword.control.mql',
+      'none → constant.language.none.mql',
+      'expect → keyword.control.mql',
+      'stage → keyword.control.mql',
+      'MQL → variable.other.stage.mql',
+      'expect → keyword.control.mql',
+      'none → support.function.event.mql',
+      '( → punctuation.section.parens.mql',
+      'webinar → source.mql',
+      ') → punctuation.section.parens.mql',
+    ]);
+  });
+
   it('scopes dates, times, `now`, booleans, functions and the test keywords', () => {
     expect(scopesOf('test "t" {\n  now 2026-11-01T08:30:00+02:00\n  event webinar { attended: true } at 2026-10-31\n  expect any(webinar) and days_since(webinar) < 1.5\n}')).toEqual([
       'test → storage.type.declaration.mql',

@@ -32,13 +32,32 @@ describe('VS Code extension manifest', () => {
     expect(config.autoClosingPairs.map((p: { open: string }) => p.open)).toEqual(['{', '[', '(', '"', '/*']);
     const increase = new RegExp(config.indentationRules.increaseIndentPattern);
     const decrease = new RegExp(config.indentationRules.decreaseIndentPattern);
-    expect(['score fit {', 'lead {', '  company: {'].every((line) => increase.test(line))).toBe(true);
-    expect(['score fit { +5 when x }', '"a {": +5 when x'].some((line) => increase.test(line))).toBe(false);
+    const opening = ['score fit {', 'lead {', '  company: {', 'stage MQL "Marketing qualified lead" {', 'stage SAL "Sales accepted" after MQL {', 'test "A {weird} title" {', '  lead {  // the lead'];
+    expect(opening.filter((line) => !increase.test(line))).toEqual([]);
+    const closed = ['score fit { +5 when x }', '"a {": +5 when x', '// a comment {', '  company: { industry: "software" },'];
+    expect(closed.filter((line) => increase.test(line))).toEqual([]);
     expect(decrease.test('  }')).toBe(true);
   });
 
-  it('packages with vsce on Node 20 (`npm run package`)', () => {
+  it('declares its commands, settings, the formatOnSave default, an icon and a licence', () => {
+    expect(manifest.contributes.commands.map((c: { command: string }) => c.command)).toEqual(['mql.checkWorkspace', 'mql.runTests', 'mql.explainLead', 'mql.restartServer', 'mql.showOutput']);
+    expect(Object.keys(manifest.contributes.configuration.properties)).toEqual(['mql.tests.runOnSave', 'mql.sample.file', 'mql.trace.server']);
+    expect(manifest.contributes.configurationDefaults['[mql]']['editor.formatOnSave']).toBe(true);
+    expect(manifest.license).toBe('MIT');
+    expect(existsSync(path.join(root, 'LICENSE'))).toBe(true);
+    const icon = readFileSync(path.join(root, manifest.icon));
+    expect([...icon.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    expect(icon.readUInt32BE(16)).toBe(128); // width, as the Marketplace asks
+    // Every command the server's code lenses name is one the extension registers.
+    const source = readFileSync(path.join(root, 'src', 'extension.ts'), 'utf8');
+    for (const command of ['mql.runTest', 'mql.explainTest', 'mql.explainLead', ...manifest.contributes.commands.map((c: { command: string }) => c.command)]) {
+      expect(source).toContain(`registerCommand('${command}'`);
+    }
+  });
+
+  it('packages with vsce on Node 20 (`npm run package`), with a licence', () => {
     expect(manifest.scripts.package).toContain('vsce package');
+    expect(manifest.scripts.package).not.toContain('--skip-license');
     expect(manifest.devDependencies['@vscode/vsce']).toMatch(/^~3\./);
     expect(manifest.engines.vscode).toBe('^1.91.0');
   });

@@ -4,7 +4,7 @@
 // no LSP types (convert.ts turns the results into protocol shapes).
 //
 // Sample impact is an idle-time task: 150 ms after the last edit of a program, its artifact is
-// compiled and the sample evaluated 250 leads per slice, each slice in its own macrotask, so a
+// compiled and the sample evaluated in slices of about 4 ms, each in its own macrotask, so a
 // completion request waits for at most one slice; a newer edit abandons the run.
 
 import path from 'node:path';
@@ -24,7 +24,9 @@ import {
 import type { Workspace } from './workspace.js';
 
 export const IMPACT_DELAY = 150;
-const SLICE = 250;
+/** Leads per step and milliseconds per slice of an impact run. */
+const SLICE_LEADS = 25;
+const SLICE_MS = 4;
 
 export interface ImpactState {
   /** The counts for the text as it is now (undefined until the first run completes). */
@@ -52,6 +54,9 @@ export class LiveService {
   private readonly samples = new Map<string, Promise<Sample>>();
   /** Failed expectations of the last test run, per file, shown as diagnostics until the next edit. */
   private readonly testFailures = new Map<string, { test: string; diagnostic: Diagnostic }[]>();
+
+  /** The sample named by the client (`initializationOptions.sample`), for programs without one in mql.config.json. */
+  defaultSample: { file: string; now?: string; outcome?: string; id?: string } | undefined;
 
   constructor(
     private readonly workspace: Workspace,
@@ -209,7 +214,11 @@ export class LiveService {
       return;
     }
     const run = new ImpactRun(loaded.engine, loaded.sample, entry, loaded.now);
-    while (!run.step(SLICE)) {
+    // Slices of a few milliseconds: a request that arrives meanwhile waits for one slice at most.
+    for (;;) {
+      const sliceStart = performance.now();
+      while (!run.step(SLICE_LEADS) && performance.now() - sliceStart < SLICE_MS);
+      if (run.done) break;
       await new Promise((resolve) => setImmediate(resolve));
       if (stale()) return;
     }
@@ -227,8 +236,10 @@ export class LiveService {
   /** The program compiled, its sample read (cached per file) and the evaluation time. */
   private async loadSample(entry: string): Promise<{ engine: RulesEngine; sample: Sample; now: number } | string> {
     const configFile = this.workspace.configs.configFileFor(entry);
-    const config = this.workspace.configs.forFile(entry);
-    if (!configFile || !config?.sample) return 'no sample leads: name a file in mql.config.json, e.g. { "sample": { "file": "data/sample-leads.jsonl" } }';
+    const fromConfig = this.workspace.configs.forFile(entry)?.sample;
+    // mql.config.json first (its paths are relative to it), else the editor's setting (absolute).
+    const config = fromConfig && configFile ? { sample: fromConfig, base: configFile } : this.defaultSample ? { sample: this.defaultSample, base: '/' } : undefined;
+    if (!config) return 'no sample leads: name a file in mql.config.json, e.g. { "sample": { "file": "data/sample-leads.jsonl" } }';
     const analysis = this.workspace.analysis(entry);
     if (!programFile(analysis, entry)) return 'the file could not be read';
     const artifact = compileAnalysis(analysis);
@@ -241,7 +252,7 @@ export class LiveService {
       now = parsed;
     }
     const settings: SampleSettings = {
-      file: path.posix.join(path.posix.dirname(configFile), config.sample.file),
+      file: path.posix.resolve(path.posix.dirname(config.base), config.sample.file),
       ...(config.sample.outcome !== undefined ? { outcome: config.sample.outcome } : {}),
       idKey: config.sample.id ?? 'id',
     };

@@ -81,7 +81,8 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspace.setRoots(folders.filter((uri) => uri.startsWith('file:')).map((uri) => uris.toPath(uri)));
     watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-    const init = params.initializationOptions as { diagnosticsDelay?: unknown; runTestsOnSave?: unknown } | undefined;
+    const init = params.initializationOptions as { diagnosticsDelay?: unknown; runTestsOnSave?: unknown; sample?: { file?: unknown } } | undefined;
+    if (typeof init?.sample?.file === 'string') live.defaultSample = { file: init.sample.file.split('\\').join('/') };
     if (typeof init?.diagnosticsDelay === 'number' && init.diagnosticsDelay >= 0) publisher.delay = init.diagnosticsDelay;
     runTestsOnSave = init?.runTestsOnSave === true;
     refreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
