@@ -2,6 +2,7 @@
 // the workspace (workspace.ts) owns documents and analyses, convert.ts owns every conversion.
 
 import {
+  CompletionTriggerKind,
   DidChangeWatchedFilesNotification,
   ErrorCodes,
   ResponseError,
@@ -19,6 +20,7 @@ import {
   CONFIG_FILE,
   changedRange,
   codeActionsFor,
+  completionWanted,
   completionsAt,
   definitionAt,
   documentSymbols,
@@ -134,9 +136,11 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     }
   });
 
-  connection.onCompletion(({ textDocument, position }) => {
+  connection.onCompletion(({ textDocument, position, context }) => {
     const here = at(textDocument, position);
     if (!here) return null;
+    // A space, `[`, `(` or `:` opens the list only where something useful follows (core's triggers.ts).
+    if (context?.triggerKind === CompletionTriggerKind.TriggerCharacter && context.triggerCharacter && !completionWanted(here.file, here.offset, context.triggerCharacter)) return null;
     const list = completionsAt(here.analysis, here.path, here.offset, { listDirectory: (folder) => fs.listDirectory(folder) });
     const replace = convert.toRange(here.file.lines, list.replace);
     return { isIncomplete: false, items: list.items.map((item) => convert.toCompletionItem(item, replace)) };
@@ -281,7 +285,7 @@ function formattingEdits(file: ProgramFile) {
 
 const CAPABILITIES: InitializeResult['capabilities'] = {
   textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-  completionProvider: { triggerCharacters: ['.', '"', '/'] },
+  completionProvider: { triggerCharacters: ['.', '"', '/', ' ', '[', '(', ':'] },
   hoverProvider: true,
   signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },
   definitionProvider: true,

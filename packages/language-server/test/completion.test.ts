@@ -147,27 +147,27 @@ describe('completion of keys in tests', () => {
 });
 
 describe('keywords and snippets', () => {
-  it('offers declaration keywords and block snippets at the start of a declaration', async () => {
+  it('offers block snippets, then declaration keywords, at the start of a declaration', async () => {
     const items = await complete(`${HEADER}|`);
     expect(labels(items)).toEqual([
-      'import', 'lead', 'event', 'list', 'segment', 'score', 'grade', 'stage', 'test',
       'import "…"', 'lead { … }', 'event … { … }', 'list … = […]', 'segment … = …', 'score … { … }', 'score … = …', 'grade … { … }', 'stage … { … }', 'test "…" { … }',
+      'import', 'lead', 'event', 'list', 'segment', 'score', 'grade', 'stage', 'test',
     ]);
     const score = items.find((i) => i.label === 'score … { … }')!;
     expect(score).toMatchObject({ kind: 15, insertTextFormat: InsertTextFormat.Snippet });
     expect(score.textEdit!.newText).toBe('score ${1:name} {\n\trange ${2:0} to ${3:100}\n\t"${4:Label}": +${5:10} when ${6:condition}\n}');
   });
 
-  it('offers rule snippets in a score block, clause snippets in a stage, band snippets in a grade, items in a test', async () => {
-    expect(labels(await complete(`${HEADER}score fit {\n  range 0 to 10\n  |\n}`))).toEqual(['decay half-life', '"…": +N when …', '"…": +N per … within …']);
-    expect(labels(await complete(`${HEADER}stage MQL {\n  |\n}`))).toEqual(['require', 'reject', 'require "…": …', 'reject "…": …']);
-    expect(labels(await complete(`${HEADER}grade g {\n  |\n}`))).toEqual(['else', '… when …']);
-    expect(labels(await complete(`${HEADER}test "t" {\n  |\n}`))).toEqual(['now', 'lead', 'event', 'expect', 'lead { … }', 'event … at …', 'expect stage …', 'now …']);
+  it('offers rule snippets first in a score block, clause snippets in a stage, band snippets in a grade, items in a test', async () => {
+    expect(labels(await complete(`${HEADER}score fit {\n  range 0 to 10\n  |\n}`))).toEqual(['"…": +N when …', '"…": +N per … within …', 'decay half-life']);
+    expect(labels(await complete(`${HEADER}stage MQL {\n  |\n}`))).toEqual(['require "…": …', 'reject "…": …', 'require', 'reject']);
+    expect(labels(await complete(`${HEADER}grade g {\n  |\n}`))).toEqual(['… when …', 'else']);
+    expect(labels(await complete(`${HEADER}test "t" {\n  |\n}`))).toEqual(['lead { … }', 'event … at …', 'expect stage …', 'now …', 'now', 'lead', 'event', 'expect']);
   });
 
-  it('offers operators after a value, and the next declaration', async () => {
+  it('offers the operators of the value’s type after it, and the next declaration', async () => {
     const items = labels(await complete(`${HEADER}segment s = title |`));
-    expect(items.slice(0, 13)).toEqual(['not', 'not in', 'in', 'contains', 'starts with', 'ends with', 'between', 'is', 'is set', 'is missing', 'within', 'and', 'or']);
+    expect(items.slice(0, 13)).toEqual(['==', '!=', 'not', 'not in', 'in', 'contains', 'starts with', 'ends with', 'is', 'is set', 'is missing', 'and', 'or']);
     expect(items).toContain('score … { … }');
   });
 

@@ -13,6 +13,7 @@ import type { IToken, TokenType } from 'chevrotain';
 import type { PathExpr, Span } from '../syntax/ast.js';
 import { ExprChecker } from '../check/check-expr.js';
 import type { Analysis } from '../check/checker.js';
+import type { ProgramFile } from '../check/program.js';
 import * as T from '../syntax/lexer.js';
 import { dirname, joinPath, relativePath } from '../check/paths.js';
 import { PRIMITIVE_TYPE_NAMES, type FieldInfo, type Type } from '../check/types.js';
@@ -28,7 +29,7 @@ import {
   type CursorContext,
 } from './completion-context.js';
 import { BLOCK_SNIPPETS, type Snippet } from './snippets.js';
-import { programFile, shortTypeText, tokenEnd } from './source.js';
+import { declarationIndexBefore, programFile, shortTypeText, tokenEnd } from './source.js';
 
 export type CompletionKind =
   | 'keyword'
@@ -80,11 +81,27 @@ export function completionsAt(analysis: Analysis, file: string, offset: number, 
   const source = programFile(analysis, file);
   const context = source && cursorContext(source, offset);
   if (!context) return { ...EMPTY, replace: { start: offset, end: offset } };
-  const items = new Completer(analysis, file, context, host).items();
+  const items = atLineStart(source, context) ? startOfLineOrder(new Completer(analysis, file, context, host).items()) : new Completer(analysis, file, context, host).items();
   // Stable sort: groups by sortText (values, fields, names, functions, keywords, snippets), each in
   // the order it was made (schema order, declaration order, grammar order).
   const ordered = dedupe(items).sort((a, b) => ((a.sortText ?? '9') < (b.sortText ?? '9') ? -1 : (a.sortText ?? '9') > (b.sortText ?? '9') ? 1 : 0));
   return { items: ordered, replace: context.replace };
+}
+
+/** Nothing but indentation before the word at the cursor: a new rule, clause or item starts here. */
+function atLineStart(source: ProgramFile, context: CursorContext): boolean {
+  const lineStart = source.text.lastIndexOf('\n', context.replace.start - 1) + 1;
+  return !context.inString && source.text.slice(lineStart, context.replace.start).trim() === '';
+}
+
+/** Words that continue the previous line's expression: at the start of a line they are unlikely. */
+const CONTINUATIONS = new Set(['and', 'or', 'not in', 'between', 'in', 'contains', 'starts with', 'ends with', 'is', 'is set', 'is missing', 'max', 'within', 'where', 'when', 'per', '>=', '>', '<=', '<', '==', '!=']);
+
+/** At the start of a line the snippets of what may start there come first, continuations last. */
+function startOfLineOrder(items: CompletionItem[]): CompletionItem[] {
+  return items.map((item) =>
+    item.kind === 'snippet' ? { ...item, sortText: '0' } : item.kind === 'keyword' && CONTINUATIONS.has(item.label) ? { ...item, sortText: '8' } : item,
+  );
 }
 
 function dedupe(items: CompletionItem[]): CompletionItem[] {
@@ -128,7 +145,7 @@ class Completer {
 
   items(): CompletionItem[] {
     const context = this.context;
-    if (context.inString) return this.stringItems();
+    if (context.inString) return [...this.stringItems(), ...this.labelledSnippets()];
     const dotted = pathBeforeDot(context.before);
     if (dotted) return this.memberItems(dotted);
     return [...this.identifierItems(), ...this.stringItems(), ...this.keywordItems(), ...this.snippetItems()];
@@ -164,8 +181,10 @@ class Completer {
       }
     }
     const owner = this.context.owner?.name;
+    const dependents = owner !== undefined ? dependentsOf(this.analysis, owner) : new Set<string>();
     for (const decl of this.analysis.declarations.values()) {
-      if (decl.kind === 'event' || decl.kind === 'stage' || decl.name === owner) continue;
+      // Nothing that would make a cycle: the owner itself, or a name whose value depends on it.
+      if (decl.kind === 'event' || decl.kind === 'stage' || decl.name === owner || dependents.has(decl.name)) continue;
       if (afterIn && decl.kind !== 'list') continue;
       items.push(this.declarationItem(decl.name, decl.kind));
     }
@@ -371,9 +390,16 @@ class Completer {
     // A list literal holds literal strings and numbers only.
     if (enclosingOpener(this.context.before, [T.LBracket]) >= 0) return [];
     const items: CompletionItem[] = [];
+    // After an operand (where a predicate may follow), only the operators its type has
+    // (LANGUAGE.md §4), the symbols `>=` and `==` included.
+    const operators = this.context.next.some((s) => s.nextTokenType === T.Between) ? operatorsFor(this.operandType()) : undefined;
+    if (operators) {
+      for (const symbol of SYMBOL_OPERATORS) if (operators.has(symbol)) items.push({ label: symbol, kind: 'keyword', detail: 'operator', sortText: '3' });
+    }
     for (const suggestion of this.context.next) {
       const word = keywordOf(suggestion.nextTokenType);
       if (!word) continue;
+      if (operators && OPERATOR_WORDS.has(word) && !operators.has(PHRASES[word] ?? word)) continue;
       const fn = FUNCTIONS[word];
       if (fn && suggestion.ruleStack[suggestion.ruleStack.length - 1] === 'call') {
         items.push({ label: word, kind: 'function', detail: fn.detail, insertText: fn.snippet, snippet: true, sortText: '3' });
@@ -382,11 +408,42 @@ class Completer {
       const phrase = PHRASES[word] ?? word;
       items.push({ label: phrase, kind: 'keyword', sortText: '4' });
       if (word === 'is') items.push({ label: 'is set', kind: 'keyword', sortText: '4' }, { label: 'is missing', kind: 'keyword', sortText: '4' });
-      if (word === 'not' && suggestion.ruleStack[suggestion.ruleStack.length - 1] === 'predicate') {
+      if (word === 'not' && suggestion.ruleStack[suggestion.ruleStack.length - 1] === 'predicate' && (!operators || operators.has('not in'))) {
         items.push({ label: 'not in', kind: 'keyword', sortText: '4' });
       }
     }
     return items;
+  }
+
+  /** The type of the operand that ends at the cursor: a path, a literal or a function call. */
+  private operandType(): Type['kind'] | undefined {
+    const before = this.context.before;
+    const previous = before[before.length - 1];
+    if (!previous) return undefined;
+    if (previous.tokenType === T.NumberLit) return 'number';
+    if (previous.tokenType === T.StringLit) return 'string';
+    if (previous.tokenType === T.DateLit || previous.tokenType === T.Now) return 'date';
+    if (previous.tokenType === T.True || previous.tokenType === T.False) return 'bool';
+    if (previous.tokenType === T.RParen) {
+      const open = matchingOpen(before, before.length - 1);
+      const fn = open > 0 ? keywordOf(before[open - 1]!.tokenType) : undefined;
+      return fn === 'any' || fn === 'none' ? 'bool' : fn === 'count' || fn === 'sum' || fn === 'days_since' ? 'number' : undefined;
+    }
+    if (previous.tokenType === T.Identifier) return this.typeOfTokens(pathEndingAt(before, before.length))?.kind;
+    return undefined;
+  }
+
+  /** `"…": +N when …` and `"…": +N per …` when a rule starts with its label (`"` typed). */
+  private labelledSnippets(): CompletionItem[] {
+    const string = this.context.inString;
+    if (!string || lastToken(this.context) === undefined) return [];
+    const source = programFile(this.analysis, this.file);
+    const lineStart = source ? source.text.lastIndexOf('\n', string.startOffset - 1) + 1 : 0;
+    if (!source || source.text.slice(lineStart, string.startOffset).trim() !== '') return [];
+    const start = string.startOffset;
+    return this.snippetItems()
+      .filter((item) => item.insertText?.startsWith('"'))
+      .map((item) => ({ ...item, filterText: source.text.slice(start, this.context.offset), sortText: '0' }));
   }
 
   private snippetItems(): CompletionItem[] {
@@ -401,6 +458,65 @@ class Completer {
       sortText: '5',
     }));
   }
+}
+
+const SYMBOL_OPERATORS = ['>=', '>', '<=', '<', '==', '!='];
+/** Keywords that are operators after an operand; the others (`and`, `or`, `within`…) stay. */
+const OPERATOR_WORDS = new Set(['contains', 'starts', 'ends', 'between', 'in', 'is', 'within']);
+
+/** The operators a type has (LANGUAGE.md §4), or undefined when the type is unknown. */
+function operatorsFor(kind: Type['kind'] | undefined): Set<string> | undefined {
+  const presence = ['is', 'is set', 'is missing'];
+  switch (kind) {
+    case 'number':
+      return new Set(['>=', '>', '<=', '<', '==', '!=', 'between', 'in', 'not in', ...presence]);
+    case 'date':
+      return new Set(['within', '>=', '>', '<=', '<', '==', '!=', 'between', ...presence]);
+    case 'string':
+    case 'email':
+    case 'enum':
+      return new Set(['==', '!=', 'in', 'not in', 'contains', 'starts with', 'ends with', ...presence]);
+    case 'bool':
+      return new Set(['==', '!=', ...presence]);
+    case 'list':
+      return new Set(['contains', ...presence]);
+    default:
+      return undefined;
+  }
+}
+
+/** The index of the `(` that the `)` at `close` closes, or -1. */
+function matchingOpen(tokens: readonly IToken[], close: number): number {
+  let depth = 0;
+  for (let i = close; i >= 0; i--) {
+    if (tokens[i]!.tokenType === T.RParen) depth++;
+    else if (tokens[i]!.tokenType === T.LParen && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** The declarations whose value depends on `name`, directly or through others (a cycle if used in it). */
+function dependentsOf(analysis: Analysis, name: string): Set<string> {
+  const usersOf = new Map<string, Set<string>>();
+  for (const reference of analysis.index.references) {
+    if (!reference.key.startsWith('decl:')) continue;
+    const used = reference.key.slice('decl:'.length);
+    const decls = programFile(analysis, reference.file)?.ast.decls ?? [];
+    const user = decls[declarationIndexBefore(decls, reference.span.start)];
+    const userName = user && 'name' in user ? user.name?.name : undefined;
+    if (userName === undefined || userName === used) continue;
+    (usersOf.get(used) ?? usersOf.set(used, new Set()).get(used)!).add(userName);
+  }
+  const found = new Set<string>();
+  const pending = [name];
+  while (pending.length > 0) {
+    for (const user of usersOf.get(pending.pop()!) ?? []) {
+      if (found.has(user)) continue;
+      found.add(user);
+      pending.push(user);
+    }
+  }
+  return found;
 }
 
 function keywordOf(type: TokenType): string | undefined {

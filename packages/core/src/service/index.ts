@@ -19,3 +19,4 @@ export {
 export { EVENT_FUNCTIONS, signatureHelpAt, type SignatureHelpInfo, type SignatureInfo, type SignatureParameter } from './signature.js';
 export { codeActionsFor, type CodeAction } from './code-actions.js';
 export { testBlocks, type TestBlock } from './tests.js';
+export { completionWanted } from './triggers.js';
