@@ -38,7 +38,9 @@ describe('every diagnostic code is exercised by a baseline', () => {
           .map((f) => readFileSync(path.join(fixturesDir, dir, f), 'utf8')),
       )
       .join('\n');
-    const untested = Object.keys(DIAGNOSTIC_CODES).filter((code) => code !== 'MQL2027' && !baselineText.includes(code));
+    // 4xxx are results of running a program's tests in the editor, not of checking it: the
+    // language server's workbench test (packages/language-server/test/workbench.test.ts) shows them.
+    const untested = Object.keys(DIAGNOSTIC_CODES).filter((code) => code !== 'MQL2027' && !code.startsWith('MQL4') && !baselineText.includes(code));
     expect(untested).toEqual([]);
   });
 });
