@@ -13,12 +13,9 @@ const targets = [
   { entry: 'packages/core/src/index.ts', outfile: 'packages/core/dist/index.js', bundleDeps: false },
   { entry: 'packages/runtime/src/index.ts', outfile: 'packages/runtime/dist/index.js', bundleDeps: false },
   { entry: 'packages/backtest/src/index.ts', outfile: 'packages/backtest/dist/index.js', bundleDeps: false },
-<<<<<<< HEAD
   { entry: 'packages/sql/src/index.ts', outfile: 'packages/sql/dist/index.js', bundleDeps: false },
   { entry: 'packages/node-host/src/index.ts', outfile: 'packages/node-host/dist/index.js', bundleDeps: false },
-=======
   { entry: 'packages/workbench/src/index.ts', outfile: 'packages/workbench/dist/index.js', bundleDeps: false },
->>>>>>> 77545b1 (wip workbench)
   { entry: 'packages/cli/src/main.ts', outfile: 'packages/cli/dist/mql.js', bundleDeps: true },
   // mql eval's worker threads (parallel.ts start them from dist/ beside mql.js).
   { entry: 'packages/cli/src/eval-worker.ts', outfile: 'packages/cli/dist/eval-worker.js', bundleDeps: true },

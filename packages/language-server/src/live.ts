@@ -260,7 +260,7 @@ export class LiveService {
     let sample = this.samples.get(key);
     if (!sample) {
       const text = this.workspace.fs.readFile(settings.file);
-      sample = text === undefined ? Promise.reject(new Error('no such file')) : Promise.resolve().then(() => readSample(settings, text));
+      sample = typeof text !== 'string' ? Promise.reject(new Error(text === undefined ? 'no such file' : text.problem)) : Promise.resolve().then(() => readSample(settings, text));
       this.samples.set(key, sample);
     }
     try {

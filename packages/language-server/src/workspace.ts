@@ -45,11 +45,7 @@ export class Workspace {
   private roots: string[] = [];
   private workspaceFiles: string[] | undefined;
   /** Lint settings as `mql check` finds them; an unusable config file counts as none here. */
-<<<<<<< HEAD
-  private readonly configs = new ConfigLookup({ readFile: (path) => textOrNothing(this.fs.readFile(path)), unusable: () => undefined });
-=======
-  readonly configs = new ConfigLookup({ readFile: (path) => this.fs.readFile(path), unusable: () => undefined });
->>>>>>> 77545b1 (wip workbench)
+  readonly configs = new ConfigLookup({ readFile: (path) => textOrNothing(this.fs.readFile(path)), unusable: () => undefined });
 
   /** Core reads programs through this: open documents first, then the disk; imports follow the disk's rules. */
   readonly host: SourceHost = {
