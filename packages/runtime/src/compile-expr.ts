@@ -116,17 +116,23 @@ function lowerAll(values: readonly (string | number)[]): readonly (string | numb
 function compileField(path: string[], env: CompileEnv): Fn {
   const node = env.model.lead.bySchemaPath.get(path.join('.'));
   if (node === undefined) fail(env, `unknown field "${path.join('.')}"`);
+  node.read = true; // the record reader keeps its value (see records.ts)
   const slot = node.slot;
   return (ctx) => ctx.lead[slot];
 }
 
 function compileAttr(name: string, env: CompileEnv, scope: EventModel | undefined): Fn {
   if (scope === undefined) fail(env, `event attribute "${name}" outside a query`);
-  if (name === 'at') return (_ctx, ev) => ev!.at;
+  const type = scope.index;
+  if (name === 'at') return (ctx, ev) => ctx.events[type]!.at[ev];
   const node = scope.bySchemaPath.get(name);
   if (node === undefined) fail(env, `unknown attribute "${name}" of event "${scope.name}"`);
+  node.read = true;
   const slot = node.slot;
-  return (_ctx, ev) => ev!.attrs[slot];
+  return (ctx, ev) => {
+    const list = ctx.events[type]!;
+    return list.values[ev * list.width + slot];
+  };
 }
 
 /** `.domain` is after the last `@` (already lower-case), `.local` before it; missing without `@`. */
@@ -270,22 +276,25 @@ type EventFunction = Extract<Expr, { query: EventQuery }>;
 
 function compileEventFunction(expr: EventFunction, env: CompileEnv): Fn {
   const query = compileQuery(expr.query, env);
-  const matches = query.matches;
+  const { count, matches } = query;
+  const type = query.event.index;
   switch (expr.op) {
     case 'count':
-      return (ctx) => matches(ctx).length;
+      return count;
     case 'any':
-      return (ctx) => matches(ctx).length > 0;
+      return (ctx) => count(ctx) > 0;
     case 'none':
-      return (ctx) => matches(ctx).length === 0;
+      return (ctx) => count(ctx) === 0;
     case 'sum': {
       const node = query.event.bySchemaPath.get(expr.attr);
       if (node === undefined) fail(env, `unknown attribute "${expr.attr}" of event "${query.event.name}"`);
+      node.read = true;
       const slot = node.slot;
       return (ctx) => {
+        const { values, width } = ctx.events[type]!;
         let total = 0;
-        for (const ev of matches(ctx)) {
-          const v = ev.attrs[slot];
+        for (const i of matches(ctx)) {
+          const v = values[i * width + slot];
           if (typeof v === 'number') total += v; // missing attribute values are skipped
         }
         return Number.isFinite(total) ? total : undefined; // an overflowing sum is missing (§5)
@@ -293,8 +302,9 @@ function compileEventFunction(expr: EventFunction, env: CompileEnv): Fn {
     }
     case 'days_since_event':
       return (ctx) => {
+        const { at } = ctx.events[type]!;
         let latest = -Infinity;
-        for (const ev of matches(ctx)) if (ev.at > latest) latest = ev.at;
+        for (const i of matches(ctx)) if (at[i]! > latest) latest = at[i]!;
         return latest === -Infinity ? undefined : (ctx.now - latest) / DAY_MS;
       };
   }

@@ -3,22 +3,35 @@ import type { Contribution } from './result.js';
 // The per-evaluation state that compiled closures read. Everything here is plain data built once
 // per record, so the closures compiled at load time stay free of lookups by name.
 
-/** One event after normalisation: `at` in epoch ms, attributes by slot (see schema.ts). */
-export interface NormEvent {
-  at: number;
-  /** Comparison form: strings lower-cased (also inside lists), dates in epoch ms. Explanations
-   * never show single event attributes, so unlike the lead there is no as-given copy. */
-  attrs: unknown[];
+/**
+ * One event type's events in a record, in input order, without an object per event: an event is
+ * its index `i` in this list. Only the attribute values that some expression reads are kept.
+ */
+export interface EventList {
+  /** How many events of this type the record has. */
+  length: number;
+  /** Epoch ms of event i at `at[i]` (only the first `length` entries are this record's). */
+  at: Float64Array;
+  /** `at` is non-decreasing (events given in time order, the usual case), so windows are found by binary search. */
+  sorted: boolean;
+  /**
+   * Attribute values in comparison form (strings lower-cased, also inside lists; dates in epoch
+   * ms), event i's slot s at `values[i * width + s]`; slots that no expression reads stay unset.
+   * Explanations never show single event attributes, so there is no as-given copy.
+   */
+  values: unknown[];
+  /** Slots per event (the event type's field count, nested fields included). */
+  width: number;
 }
 
 /** A validated lead record, by slot. `undefined` means missing. */
 export interface NormRecord {
-  /** Comparison form: strings lower-cased, dates in epoch ms, empty lists as missing. */
+  /** Comparison form: strings lower-cased, dates in epoch ms, empty lists as missing. Only slots that expressions read are set. */
   lead: unknown[];
-  /** As given (dates in epoch ms), for explanations. */
+  /** As given (dates in epoch ms), for explanations; only slots that explanations show are set. */
   raw: unknown[];
-  /** Events by event-type index; unknown event types were dropped. Input order within a type. */
-  events: NormEvent[][];
+  /** Events by event-type index; unknown event types were dropped. */
+  events: EventList[];
 }
 
 export interface EvalContext extends NormRecord {
@@ -35,14 +48,17 @@ export interface EvalContext extends NormRecord {
   contributions: Contribution[][];
 }
 
+/** The `ev` argument outside a query's `where`. */
+export const NO_EVENT = -1;
+
 /**
- * A compiled expression. `ev` is the current event inside a `where`, otherwise undefined.
- * Values: number (also dates and durations in ms), lower-cased string, boolean, array (a list),
- * or `undefined` for missing. Predicates always return a boolean.
+ * A compiled expression. `ev` is the current event's index in its type's EventList inside a
+ * `where`, otherwise NO_EVENT. Values: number (also dates and durations in ms), lower-cased string,
+ * boolean, array (a list), or `undefined` for missing. Predicates always return a boolean.
  */
-export type Fn = (ctx: EvalContext, ev: NormEvent | undefined) => unknown;
+export type Fn = (ctx: EvalContext, ev: number) => unknown;
 
 /** A compiled condition: true only when the expression is exactly `true` (missing → false). */
-export type Condition = (ctx: EvalContext, ev: NormEvent | undefined) => boolean;
+export type Condition = (ctx: EvalContext, ev: number) => boolean;
 
 export const DAY_MS = 86_400_000;

@@ -75,6 +75,7 @@ export class Engine implements RulesEngine {
   private readonly rows: RowReader;
   private readonly records: RecordReader;
   private tests: TestRunner | undefined;
+  private memo: unknown[] = [];
 
   constructor(
     readonly artifact: RulesArtifact,
@@ -155,26 +156,35 @@ export class Engine implements RulesEngine {
       raw: record.raw,
       events: record.events,
       now,
-      memo: new Array(memoSize).fill(undefined),
+      memo: this.memoFor(memoSize),
       explain,
       contributions: explain ? new Array<Contribution[]>(this.scoreNames.length) : [],
     };
   }
 
+  /**
+   * The memo slots, all unset: one array reused by every evaluation, since an evaluation is
+   * synchronous and its result holds no reference to them (like the record reader's buffers).
+   */
+  private memoFor(size: number): unknown[] {
+    if (this.memo.length < size) this.memo = new Array<unknown>(size);
+    return this.memo.fill(undefined, 0, size);
+  }
+
   private resultOf(ctx: EvalContext): EvaluationResult {
     const { names, stages } = this.program;
-    const explain = ctx.explain;
+    const { scoreNames, gradeNames, segmentNames } = this;
     const scores: Record<string, number> = {};
-    this.scoreNames.forEach((name, i) => (scores[name] = names.score[i]!(ctx)));
+    for (let i = 0; i < scoreNames.length; i++) scores[scoreNames[i]!] = names.score[i]!(ctx);
     const grades: Record<string, string> = {};
-    this.gradeNames.forEach((name, i) => (grades[name] = names.gradeLabel(i, ctx)));
+    for (let i = 0; i < gradeNames.length; i++) grades[gradeNames[i]!] = names.gradeLabel(i, ctx);
     const segments: Record<string, boolean> = {};
-    this.segmentNames.forEach((name, i) => (segments[name] = names.segment[i]!(ctx)));
+    for (let i = 0; i < segmentNames.length; i++) segments[segmentNames[i]!] = names.segment[i]!(ctx);
     const outcome = stages.evaluate(ctx);
     const result: EvaluationResult = { stage: outcome.stage, scores, grades, segments, stages: outcome.stages };
-    if (explain) {
+    if (ctx.explain) {
       const contributions: Record<string, Contribution[]> = {};
-      this.scoreNames.forEach((name, i) => (contributions[name] = ctx.contributions[i] ?? []));
+      for (let i = 0; i < scoreNames.length; i++) contributions[scoreNames[i]!] = ctx.contributions[i] ?? [];
       result.contributions = contributions;
     }
     return result;

@@ -6,7 +6,7 @@
 import type { EventQuery, Expr } from '@mql/artifact';
 import { compileExpr, type CompileEnv } from './compile-expr.js';
 import { fail } from './errors.js';
-import { DAY_MS, type EvalContext } from './context.js';
+import { DAY_MS, NO_EVENT, type EvalContext } from './context.js';
 import { formatDate } from './dates.js';
 import type { DisplayValue } from './result.js';
 import { childExprs } from './walk.js';
@@ -42,6 +42,7 @@ function probeFor(expr: Expr, env: CompileEnv): Probe | undefined {
     case 'field': {
       // Fields show the value as given (original letter case), dates as ISO-8601.
       const node = env.model.lead.bySchemaPath.get(expr.path.join('.')) ?? fail(env, `unknown field "${name}"`);
+      node.shown = true;
       const slot = node.slot;
       const isDate = node.type.kind === 'date';
       return { name, read: (ctx) => display(isDate ? dateOrMissing(ctx.raw[slot]) : ctx.raw[slot]) };
@@ -66,7 +67,7 @@ function probeFor(expr: Expr, env: CompileEnv): Probe | undefined {
     case 'days_since_event':
     case 'days_since_date': {
       const fn = compileExpr(expr, env);
-      return { name, read: (ctx) => display(fn(ctx, undefined)) };
+      return { name, read: (ctx) => display(fn(ctx, NO_EVENT)) };
     }
     default:
       return undefined;

@@ -5,7 +5,7 @@
 // load() checks again (program.ts), so the lazy recursion always terminates.
 
 import type { Grade, RulesArtifact } from '@mql/artifact';
-import type { Condition, EvalContext, Fn } from './context.js';
+import { NO_EVENT, type Condition, type EvalContext, type Fn } from './context.js';
 
 type Getter<T> = (ctx: EvalContext) => T;
 
@@ -33,7 +33,7 @@ export class NameTable {
     this.segmentIndex = indexByName(artifact.segments);
     this.scoreIndex = indexByName(artifact.scores);
     this.gradeIndex = indexByName(artifact.grades);
-    this.segment = artifact.segments.map((_, i) => memoize(allocateSlot(), (ctx) => this.segmentImpl[i]!(ctx, undefined)));
+    this.segment = artifact.segments.map((_, i) => memoize(allocateSlot(), (ctx) => this.segmentImpl[i]!(ctx, NO_EVENT)));
     this.score = artifact.scores.map((_, i) => memoize(allocateSlot(), (ctx) => this.scoreImpl[i]!(ctx)));
     this.gradeBand = artifact.grades.map((_, i) => memoize(allocateSlot(), (ctx) => this.gradeImpl[i]!(ctx)));
     this.gradeLabels = artifact.grades.map((g: Grade) => [...g.bands.map((b) => b.label), g.else]);
@@ -60,7 +60,7 @@ export class NameTable {
 /** A grade: the first band whose condition holds, else the `else` label. */
 export function compileGrade(bands: Condition[]): Getter<number> {
   return (ctx) => {
-    for (let i = 0; i < bands.length; i++) if (bands[i]!(ctx, undefined)) return i;
+    for (let i = 0; i < bands.length; i++) if (bands[i]!(ctx, NO_EVENT)) return i;
     return bands.length;
   };
 }

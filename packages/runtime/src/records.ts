@@ -1,26 +1,39 @@
 // Lead records at run time (LANGUAGE.md §10): validate a JSON record against the lead schema and
-// normalise it once into slot arrays (dates → epoch ms, strings lower-cased for comparison), so
+// normalise what the rules read (dates → epoch ms, strings lower-cased for comparison), so
 // evaluation never re-checks or re-converts a value. All errors of a record are collected.
+//
+// Every declared field and event attribute is checked in place, on the input object; only the
+// values that some expression reads (FieldNode.read) or an explanation shows (FieldNode.shown) are
+// copied out. Events get no object each: a record's events of one type are a list of times and a
+// flat array of attribute values (see EventList), held in buffers that the reader reuses from one
+// record to the next, so reading a record allocates almost nothing.
 
 import type { FieldType } from '@mql/artifact';
-import type { NormEvent, NormRecord } from './context.js';
+import type { EventList, NormRecord } from './context.js';
 import { parseInputDate } from './dates.js';
 import type { RecordError } from './result.js';
 import type { FieldNode, FieldTable, RecordModel } from './schema.js';
 
+/** A record read successfully is valid until the reader reads the next one (its buffers are reused). */
 export type ReadResult = { ok: true; record: NormRecord } | { ok: false; errors: RecordError[] };
 
 export const MISSING_MESSAGE = 'required field is missing';
 
 /**
- * Reads one field's input value into its slots (and, for objects, its children's): `low` gets the
- * comparison form, `raw` (lead fields only) the value as given. `eventIndex` is -1 for lead fields,
- * else the event's index, used only to spell an error path.
+ * How one declared field is checked, built once at load. A leaf (string, number, bool, date, enum)
+ * is checked inline by `readFields`; an object's children and a list's elements have their own.
  */
-type FieldReader = (value: unknown, raw: unknown[] | undefined, low: unknown[], errors: RecordError[], eventIndex: number) => void;
+interface FieldCheck {
+  node: FieldNode;
+  /** The leaf conversion of a scalar field or of a list's elements; undefined for an object. */
+  leaf: Leaf | undefined;
+  isList: boolean;
+  /** An object's fields. */
+  children: FieldCheck[];
+}
 
 interface TableReader {
-  fields: { node: FieldNode; read: FieldReader }[];
+  fields: FieldCheck[];
   size: number;
 }
 
@@ -32,11 +45,11 @@ interface EventReader extends TableReader {
 export class RecordReader {
   private readonly lead: TableReader;
   private readonly events: Map<string, EventReader>;
-  private readonly eventTypeCount: number;
+  /** The record every read fills in, reused (evaluation is synchronous and keeps no reference). */
+  private readonly record: NormRecord;
 
   constructor(model: RecordModel) {
     this.lead = tableReader(model.lead);
-    this.eventTypeCount = model.events.length;
     this.events = new Map();
     for (const event of model.events) this.events.set(event.name, { ...tableReader(event), index: event.index });
     // Event types also match in another letter case, since CRM data varies (exact names win).
@@ -44,6 +57,11 @@ export class RecordReader {
       const lower = event.name.toLowerCase();
       if (!this.events.has(lower)) this.events.set(lower, this.events.get(event.name)!);
     }
+    this.record = {
+      lead: new Array<unknown>(this.lead.size).fill(undefined),
+      raw: new Array<unknown>(this.lead.size).fill(undefined),
+      events: model.events.map((e) => emptyList(e.slots.length)),
+    };
   }
 
   read(input: unknown): ReadResult {
@@ -51,20 +69,25 @@ export class RecordReader {
       return { ok: false, errors: [{ path: '', message: `expected a lead record (an object), got ${describe(input)}` }] };
     }
     const errors: RecordError[] = [];
-    const record: NormRecord = { lead: new Array(this.lead.size), raw: new Array(this.lead.size), events: [] };
-    for (const { node, read } of this.lead.fields) read(fieldValue(input, node), record.raw, record.lead, errors, -1);
-    record.events = this.readEvents(input.events, errors);
+    const record = this.record;
+    record.lead.fill(undefined);
+    record.raw.fill(undefined);
+    readFields(this.lead.fields, input, record.raw, record.lead, 0, errors, -1);
+    this.readEvents(input.events, errors);
     return errors.length === 0 ? { ok: true, record } : { ok: false, errors };
   }
 
-  /** Events by type index; unknown types are skipped, an invalid event only adds errors. */
-  private readEvents(list: unknown, errors: RecordError[]): NormEvent[][] {
-    const byType: NormEvent[][] = [];
-    for (let t = 0; t < this.eventTypeCount; t++) byType.push([]);
-    if (list === undefined || list === null) return byType;
+  /** Events into their type's list; unknown types are skipped, an invalid event only adds errors. */
+  private readEvents(list: unknown, errors: RecordError[]): void {
+    const byType = this.record.events;
+    for (const events of byType) {
+      events.length = 0;
+      events.sorted = true;
+    }
+    if (list === undefined || list === null) return;
     if (!Array.isArray(list)) {
       errors.push({ path: 'events', message: `expected a list of events, got ${describe(list)}` });
-      return byType;
+      return;
     }
     for (let i = 0; i < list.length; i++) {
       const input: unknown = list[i];
@@ -81,82 +104,122 @@ export class RecordReader {
       const reader = this.events.get(type) ?? this.events.get(type.toLowerCase());
       if (reader === undefined) continue; // unknown event types are ignored (§10)
 
-      const before = errors.length;
       const at = parseInputDate(input.at);
       if (at === undefined) {
         const message = input.at == null ? MISSING_MESSAGE : `expected ${DATE_EXPECTED}, got ${describe(input.at)}`;
         errors.push({ path: errorPath('at', i), message });
       }
-      // Explanations never show single event attributes, so events keep no as-given copy.
-      const event: NormEvent = { at: at ?? NaN, attrs: new Array(reader.size) };
-      for (const { node, read } of reader.fields) read(fieldValue(input, node), undefined, event.attrs, errors, i);
-      if (errors.length === before) byType[reader.index]!.push(event);
+      // An invalid record is never evaluated, so an invalid event may be kept like a valid one.
+      const events = byType[reader.index]!;
+      const n = append(events, at ?? NaN);
+      readFields(reader.fields, input, undefined, events.values, n * events.width, errors, i);
     }
-    return byType;
   }
 }
 
+function emptyList(width: number): EventList {
+  return { length: 0, at: new Float64Array(16), sorted: true, values: [], width };
+}
+
+/**
+ * Adds an event to the list (growing the time buffer when full) with all its attribute slots
+ * missing, since the buffers hold an earlier record's values; returns the event's index.
+ */
+function append(events: EventList, at: number): number {
+  const n = events.length;
+  if (n === events.at.length) {
+    const grown = new Float64Array(n * 2);
+    grown.set(events.at);
+    events.at = grown;
+  }
+  events.at[n] = at;
+  if (n > 0 && !(at >= events.at[n - 1]!)) events.sorted = false;
+  events.length = n + 1;
+  const { values, width } = events;
+  for (let k = n * width; k < (n + 1) * width; k++) values[k] = undefined;
+  return n;
+}
+
 function tableReader(table: FieldTable): TableReader {
-  return { fields: table.fields.map((node) => ({ node, read: fieldReader(node) })), size: table.slots.length };
+  return { fields: table.fields.map(fieldCheck), size: table.slots.length };
 }
 
-function fieldReader(node: FieldNode): FieldReader {
-  const read = node.type.kind === 'object' ? objectReader(node) : node.type.kind === 'list' ? listReader(node, node.type.element) : leafReader(node);
-  const { optional, path } = node;
-  return (value, raw, low, errors, eventIndex) => {
-    if (value !== undefined && value !== null) read(value, raw, low, errors, eventIndex);
-    else if (!optional) errors.push({ path: errorPath(path, eventIndex), message: MISSING_MESSAGE });
-  };
+function fieldCheck(node: FieldNode): FieldCheck {
+  const { type } = node;
+  if (type.kind === 'object') return { node, leaf: undefined, isList: false, children: node.children.map(fieldCheck) };
+  if (type.kind === 'list') return { node, leaf: makeLeaf(type.element), isList: true, children: [] };
+  return { node, leaf: makeLeaf(type), isList: false, children: [] };
 }
 
-function leafReader(node: FieldNode): FieldReader {
-  const { convert, lowers, expected } = makeLeaf(node.type);
-  const { slot, path } = node;
-  return (value, raw, low, errors, eventIndex) => {
-    const converted = convert(value);
-    if (converted === INVALID) {
-      errors.push({ path: errorPath(path, eventIndex), message: `expected ${expected}, got ${describe(value)}` });
-      return;
+/**
+ * Checks the fields of one input object (a record, an event or a nested object) in place and
+ * writes what is kept: `low[base + slot]` gets the comparison form of a field that expressions
+ * read, `raw[slot]` (lead fields only) the value as given of a field that explanations show.
+ * `base` is 0 for lead fields, else the event's offset in its EventList's values. `eventIndex` is
+ * -1 for lead fields, else the event's position in `events`, used only to spell an error path.
+ */
+function readFields(
+  checks: FieldCheck[],
+  input: Record<string, unknown>,
+  raw: unknown[] | undefined,
+  low: unknown[],
+  base: number,
+  errors: RecordError[],
+  eventIndex: number,
+): void {
+  for (let f = 0; f < checks.length; f++) {
+    const check = checks[f]!;
+    const node = check.node;
+    // An own property only, so a key like `constructor` never reads the prototype.
+    const value = node.inherited && !Object.hasOwn(input, node.key) ? undefined : input[node.key];
+    if (value === undefined || value === null) {
+      if (!node.optional) errors.push({ path: errorPath(node.path, eventIndex), message: MISSING_MESSAGE });
+      continue;
     }
-    if (raw) raw[slot] = converted;
-    low[slot] = lowers ? (converted as string).toLowerCase() : converted;
-  };
+    const leaf = check.leaf;
+    if (leaf === undefined) readObject(check, value, raw, low, base, errors, eventIndex);
+    else if (check.isList) readList(check, leaf, value, raw, low, base, errors, eventIndex);
+    else {
+      const converted = convertLeaf(leaf, value);
+      if (converted === INVALID) {
+        errors.push({ path: errorPath(node.path, eventIndex), message: `expected ${leaf.expected}, got ${describe(value)}` });
+        continue;
+      }
+      if (raw !== undefined && node.shown) raw[node.slot] = converted;
+      if (node.read) low[base + node.slot] = leaf.lowers ? (converted as string).toLowerCase() : converted;
+    }
+  }
 }
 
-function objectReader(node: FieldNode): FieldReader {
-  const children = node.children.map((child) => ({ node: child, read: fieldReader(child) }));
-  const { slot, path } = node;
-  return (value, raw, low, errors, eventIndex) => {
-    if (!isPlainObject(value)) {
-      errors.push({ path: errorPath(path, eventIndex), message: `expected an object, got ${describe(value)}` });
-      return;
-    }
-    low[slot] = true; // present; explanations show a set object as `true`
-    if (raw) raw[slot] = true;
-    for (const child of children) child.read(fieldValue(value, child.node), raw, low, errors, eventIndex);
-  };
+function readObject(check: FieldCheck, value: unknown, raw: unknown[] | undefined, low: unknown[], base: number, errors: RecordError[], eventIndex: number): void {
+  const node = check.node;
+  if (!isPlainObject(value)) {
+    errors.push({ path: errorPath(node.path, eventIndex), message: `expected an object, got ${describe(value)}` });
+    return;
+  }
+  // Present; explanations show a set object as `true`.
+  if (node.read) low[base + node.slot] = true;
+  if (raw !== undefined && node.shown) raw[node.slot] = true;
+  readFields(check.children, value, raw, low, base, errors, eventIndex);
 }
 
 /** A list value; an empty list is kept as missing, so `is set` is false and `contains` fails. */
-function listReader(node: FieldNode, elementType: FieldType): FieldReader {
-  const { convert, lowers, expected } = makeLeaf(elementType);
-  const { slot, path } = node;
-  return (value, raw, low, errors, eventIndex) => {
-    if (!Array.isArray(value)) {
-      errors.push({ path: errorPath(path, eventIndex), message: `expected a list, got ${describe(value)}` });
-      return;
-    }
-    const converted: unknown[] = [];
-    for (let i = 0; i < value.length; i++) {
-      const element = convert(value[i]);
-      if (element === INVALID) {
-        errors.push({ path: errorPath(`${path}[${i}]`, eventIndex), message: `expected ${expected}, got ${describe(value[i])}` });
-      } else converted.push(element);
-    }
-    if (converted.length !== value.length || converted.length === 0) return;
-    if (raw) raw[slot] = converted;
-    low[slot] = lowers ? converted.map((s) => (s as string).toLowerCase()) : converted;
-  };
+function readList(check: FieldCheck, leaf: Leaf, value: unknown, raw: unknown[] | undefined, low: unknown[], base: number, errors: RecordError[], eventIndex: number): void {
+  const node = check.node;
+  if (!Array.isArray(value)) {
+    errors.push({ path: errorPath(node.path, eventIndex), message: `expected a list, got ${describe(value)}` });
+    return;
+  }
+  const converted: unknown[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const element = convertLeaf(leaf, value[i]);
+    if (element === INVALID) {
+      errors.push({ path: errorPath(`${node.path}[${i}]`, eventIndex), message: `expected ${leaf.expected}, got ${describe(value[i])}` });
+    } else converted.push(element);
+  }
+  if (converted.length !== value.length || converted.length === 0) return;
+  if (raw !== undefined && node.shown) raw[node.slot] = converted;
+  if (node.read) low[base + node.slot] = leaf.lowers ? converted.map((s) => (s as string).toLowerCase()) : converted;
 }
 
 function errorPath(path: string, eventIndex: number): string {
@@ -169,8 +232,9 @@ function errorPath(path: string, eventIndex: number): string {
 const INVALID: unique symbol = Symbol('invalid');
 
 interface Leaf {
-  /** The normalised value (dates → epoch ms), or INVALID. */
-  convert(value: unknown): unknown;
+  kind: 'string' | 'number' | 'bool' | 'date' | 'enum' | 'none';
+  /** An enum's members, lower-cased. */
+  members: ReadonlySet<string> | undefined;
   /** Whether the comparison form is the lower-cased string. */
   lowers: boolean;
   /** What the field expects, for messages: "a number". */
@@ -183,29 +247,42 @@ function makeLeaf(type: FieldType): Leaf {
   switch (type.kind) {
     case 'string':
     case 'email':
-      return { convert: (v) => (typeof v === 'string' ? v : INVALID), lowers: true, expected: 'a string' };
+      return { kind: 'string', members: undefined, lowers: true, expected: 'a string' };
     case 'number':
-      return {
-        convert: (v) => (typeof v === 'number' && Number.isFinite(v) ? v : INVALID),
-        lowers: false,
-        expected: 'a number',
-      };
+      return { kind: 'number', members: undefined, lowers: false, expected: 'a number' };
     case 'bool':
-      return { convert: (v) => (typeof v === 'boolean' ? v : INVALID), lowers: false, expected: 'true or false' };
+      return { kind: 'bool', members: undefined, lowers: false, expected: 'true or false' };
     case 'date':
-      return { convert: (v) => parseInputDate(v) ?? INVALID, lowers: false, expected: DATE_EXPECTED };
-    case 'enum': {
-      const members = new Set(type.members.map((m) => m.toLowerCase()));
+      return { kind: 'date', members: undefined, lowers: false, expected: DATE_EXPECTED };
+    case 'enum':
       return {
-        convert: (v) => (typeof v === 'string' && members.has(v.toLowerCase()) ? v : INVALID),
+        kind: 'enum',
+        members: new Set(type.members.map((m) => m.toLowerCase())),
         lowers: true,
         expected: `one of ${type.members.map((m) => JSON.stringify(m)).join(', ')}`,
       };
-    }
     case 'object':
     case 'list':
       // Lists of objects or of lists are not in the language (§4); accept nothing silently wrong.
-      return { convert: () => INVALID, lowers: false, expected: 'a string or a number' };
+      return { kind: 'none', members: undefined, lowers: false, expected: 'a string or a number' };
+  }
+}
+
+/** The normalised value (dates → epoch ms), or INVALID. */
+function convertLeaf(leaf: Leaf, v: unknown): unknown {
+  switch (leaf.kind) {
+    case 'string':
+      return typeof v === 'string' ? v : INVALID;
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v) ? v : INVALID;
+    case 'bool':
+      return typeof v === 'boolean' ? v : INVALID;
+    case 'date':
+      return parseInputDate(v) ?? INVALID;
+    case 'enum':
+      return typeof v === 'string' && (leaf.members!.has(v) || leaf.members!.has(v.toLowerCase())) ? v : INVALID;
+    case 'none':
+      return INVALID;
   }
 }
 
@@ -213,11 +290,6 @@ function makeLeaf(type: FieldType): Leaf {
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A field's value: an own property only, so a key like `constructor` never reads the prototype. */
-function fieldValue(object: Record<string, unknown>, field: FieldNode): unknown {
-  return field.inherited && !Object.hasOwn(object, field.key) ? undefined : object[field.key];
 }
 
 /** A short description of an input value for error messages: `"abc"`, `12`, `a list`. */

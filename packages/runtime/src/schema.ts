@@ -19,6 +19,13 @@ export interface FieldNode {
   schemaPath: string;
   /** Nested fields of an object field. */
   children: FieldNode[];
+  /**
+   * An expression reads the value (set while rules compile, also by test conditions compiled
+   * later), so the record reader keeps its comparison form; other fields are only checked.
+   */
+  read: boolean;
+  /** An explanation shows the value as given, so the record reader keeps that copy too. */
+  shown: boolean;
 }
 
 export interface FieldTable {
@@ -62,6 +69,8 @@ function buildTable(specs: FieldSpec[]): FieldTable {
       path: parent ? `${parent.path}.${spec.from ?? spec.name}` : (spec.from ?? spec.name),
       schemaPath: parent ? `${parent.schemaPath}.${spec.name}` : spec.name,
       children: [],
+      read: false,
+      shown: false,
     };
     table.slots.push(node);
     table.bySchemaPath.set(node.schemaPath, node);

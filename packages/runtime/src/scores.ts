@@ -5,7 +5,7 @@
 
 import type { PerRule, Score, WhenRule } from '@mql/artifact';
 import { compileCondition, compileExpr, compileQuery, type CompileEnv } from './compile-expr.js';
-import type { EvalContext } from './context.js';
+import { NO_EVENT, type EvalContext } from './context.js';
 import { compileProbes, readProbes } from './explain.js';
 import type { Contribution } from './result.js';
 
@@ -32,7 +32,7 @@ function compileWhenRule(rule: WhenRule, env: CompileEnv): RuleFn {
   const points = cap(rule.points, rule.max);
   const capped = points !== rule.points;
   return (ctx, into) => {
-    if (!when(ctx, undefined)) return 0;
+    if (!when(ctx, NO_EVENT)) return 0;
     if (into !== undefined && points !== 0) into.push(contribution(rule, points, capped));
     return points;
   };
@@ -43,16 +43,18 @@ function compileWhenRule(rule: WhenRule, env: CompileEnv): RuleFn {
  * score decays; the cap applies to the rule's total after decay.
  */
 function compilePerRule(rule: PerRule, halfLifeMs: number | undefined, env: CompileEnv): RuleFn {
-  const matches = compileQuery(rule.query, env).matches;
+  const { count, matches, event } = compileQuery(rule.query, env);
   const each = rule.points;
   return (ctx, into) => {
-    const events = matches(ctx);
     let total = 0;
-    if (halfLifeMs === undefined) total = each * events.length;
-    else for (const ev of events) total += each * 0.5 ** ((ctx.now - ev.at) / halfLifeMs);
+    if (halfLifeMs === undefined) total = each * count(ctx);
+    else {
+      const at = ctx.events[event.index]!.at;
+      for (const i of matches(ctx)) total += each * 0.5 ** ((ctx.now - at[i]!) / halfLifeMs);
+    }
     const points = cap(total, rule.max);
     if (into !== undefined && points !== 0) {
-      into.push(contribution(rule, points, points !== total, events.length));
+      into.push(contribution(rule, points, points !== total, count(ctx)));
     }
     return points;
   };
@@ -62,7 +64,7 @@ function compileFormula(score: Extract<Score, { kind: 'formula' }>, index: numbe
   const expr = compileExpr(score.expr, env);
   const probes = compileProbes(score.expr, env);
   return (ctx: EvalContext): number => {
-    const v = expr(ctx, undefined);
+    const v = expr(ctx, NO_EVENT);
     const value = typeof v === 'number' && Number.isFinite(v) ? v : 0;
     if (ctx.explain) {
       const values = readProbes(probes, ctx);

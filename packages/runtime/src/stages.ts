@@ -5,7 +5,7 @@
 
 import type { Stage, StageClause } from '@mql/artifact';
 import { compileCondition, type CompileEnv } from './compile-expr.js';
-import type { Condition, EvalContext } from './context.js';
+import { NO_EVENT, type Condition, type EvalContext } from './context.js';
 import { fail } from './errors.js';
 import { compileProbes, readProbes, type Probe } from './explain.js';
 import type { ClauseResult, StageResult } from './result.js';
@@ -60,27 +60,28 @@ export class StageProgram {
   }
 
   private lean(ctx: EvalContext): StageOutcome {
-    const qualified: (boolean | undefined)[] = new Array(this.stages.length);
-    const qualifies = (i: number): boolean => {
-      const known = qualified[i];
-      if (known !== undefined) return known;
-      const s = this.stages[i]!;
-      const result =
-        (s.afterIndex === undefined || qualifies(s.afterIndex)) &&
-        s.requirements.every((c) => c.when(ctx, undefined)) &&
-        !s.rejections.some((c) => c.when(ctx, undefined));
-      qualified[i] = result;
-      return result;
-    };
+    const qualified: (boolean | undefined)[] = new Array(this.stages.length).fill(undefined);
     const stages: Record<string, StageResult> = {};
     let stage: string | null = null;
     for (let i = 0; i < this.stages.length; i++) {
       const name = this.stages[i]!.name;
-      const q = qualifies(i);
+      const q = this.qualifies(i, ctx, qualified);
       stages[name] = { qualified: q };
       if (q) stage = name;
     }
     return { stage, stages };
+  }
+
+  /** Short-circuits: the `after` stage first, then requirements, then rejections. */
+  private qualifies(i: number, ctx: EvalContext, known: (boolean | undefined)[]): boolean {
+    const seen = known[i];
+    if (seen !== undefined) return seen;
+    const s = this.stages[i]!;
+    let result = s.afterIndex === undefined || this.qualifies(s.afterIndex, ctx, known);
+    for (let r = 0; result && r < s.requirements.length; r++) result = s.requirements[r]!.when(ctx, NO_EVENT);
+    for (let r = 0; result && r < s.rejections.length; r++) result = !s.rejections[r]!.when(ctx, NO_EVENT);
+    known[i] = result;
+    return result;
   }
 
   private explained(ctx: EvalContext): StageOutcome {
@@ -140,7 +141,7 @@ function resultFactory(title: string | undefined, after: string | undefined): Re
 function clauseResult(c: CompiledClause, ctx: EvalContext): ClauseResult {
   return {
     label: c.clause.label,
-    passed: c.when(ctx, undefined),
+    passed: c.when(ctx, NO_EVENT),
     loc: c.clause.loc,
     text: c.clause.text,
     values: readProbes(c.probes, ctx),

@@ -6,7 +6,7 @@
 
 import type { SourceLocation, TestCase } from '@mql/artifact';
 import { compileCondition, type CompileEnv } from './compile-expr.js';
-import type { Condition, EvalContext, NormRecord } from './context.js';
+import { NO_EVENT, type Condition, type EvalContext, type NormRecord } from './context.js';
 import { compileProbes, readProbes, type Probe } from './explain.js';
 import type { Program } from './program.js';
 import { QueryTable } from './queries.js';
@@ -93,5 +93,5 @@ function check(expectation: CompiledExpectation, ctx: EvalContext, result: Evalu
   if (expectation.kind === 'stage') {
     return { kind, text, passed: result.stage === expectation.stage, actual: { stage: result.stage }, loc };
   }
-  return { kind, text, passed: expectation.holds(ctx, undefined), actual: readProbes(expectation.probes, ctx), loc };
+  return { kind, text, passed: expectation.holds(ctx, NO_EVENT), actual: readProbes(expectation.probes, ctx), loc };
 }
