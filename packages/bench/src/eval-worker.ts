@@ -22,13 +22,20 @@ export interface WorkerReport {
   dates: DateForm;
   loadMs: number;
   phases?: Record<string, number>;
-  /** Leads per second of each timed pass. */
+  /** Leads per second of each timed pass (wall-clock time). */
   passes: number[];
+  /**
+   * The same passes in leads per second of this process's CPU time (user + system): on a shared
+   * machine the time the pass actually ran, which waiting for a core does not inflate.
+   */
+  cpuPasses: number[];
   /**
    * For an engine with its own record check: leads per second of each pass of the check alone
    * (`validate`) and of the hand-written ceiling (`hand-written`), timed in this process.
    */
   companions?: Record<string, number[]>;
+  /** The companions' passes in leads per second of CPU time. */
+  cpuCompanions?: Record<string, number[]>;
   leads: number;
   events: number;
   /** Leads per stage (`none` for no stage), from the check pass. */
@@ -46,7 +53,7 @@ async function main([id, file, passesArg, datesArg]: string[]): Promise<void> {
   const dates = parseDateForm(datesArg ?? 'iso');
   const leads = dates === 'epoch' ? withEpochDates(readLeads(file)) : readLeads(file);
   const passes = Number(passesArg ?? 3);
-  const report: WorkerReport = { engine: id, dates, loadMs: 0, passes: [], leads: leads.length, events: 0, stages: {} };
+  const report: WorkerReport = { engine: id, dates, loadMs: 0, passes: [], cpuPasses: [], leads: leads.length, events: 0, stages: {} };
   for (const lead of leads) report.events += lead.events?.length ?? 0;
 
   let evaluator: Evaluator;
@@ -69,10 +76,19 @@ async function main([id, file, passesArg, datesArg]: string[]): Promise<void> {
     validate === undefined
       ? undefined
       : { 'hand-written': (lead) => ceiling(lead, NOW).fit, validate: (lead) => (validate(lead) ? 0 : NaN) };
-  if (companions !== undefined) report.companions = Object.fromEntries(Object.keys(companions).map((name) => [name, []]));
+  if (companions !== undefined) {
+    report.companions = Object.fromEntries(Object.keys(companions).map((name) => [name, []]));
+    report.cpuCompanions = Object.fromEntries(Object.keys(companions).map((name) => [name, []]));
+  }
   for (let pass = 0; pass < passes; pass++) {
-    report.passes.push(await timePass(evaluator, leads));
-    for (const [name, fn] of Object.entries(companions ?? {})) report.companions![name]!.push(timeCompanion(fn, leads));
+    const timed = await timePass(evaluator, leads);
+    report.passes.push(timed.wall);
+    report.cpuPasses.push(timed.cpu);
+    for (const [name, fn] of Object.entries(companions ?? {})) {
+      const companion = timeCompanion(fn, leads);
+      report.companions![name]!.push(companion.wall);
+      report.cpuCompanions![name]!.push(companion.cpu);
+    }
   }
   process.stdout.write(JSON.stringify(report) + '\n');
 }
@@ -99,28 +115,47 @@ async function check(evaluator: Evaluator, leads: RawLead[], reference: LeadScor
   return stages;
 }
 
-/** Leads per second over one pass. Sync engines run in a plain loop (no await per lead). */
-async function timePass(evaluator: Evaluator, leads: RawLead[]): Promise<number> {
+/** Leads per second, by wall-clock and by CPU time, over one pass. */
+interface Rates {
+  wall: number;
+  cpu: number;
+}
+
+function clock(): () => Rates {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return { wall: (performance.now() - wall) / 1000, cpu: (used.user + used.system) / 1e6 };
+  };
+}
+
+function rates(leads: number, seconds: Rates): Rates {
+  return { wall: leads / seconds.wall, cpu: leads / seconds.cpu };
+}
+
+/** One pass over the leads. Sync engines run in a plain loop (no await per lead). */
+async function timePass(evaluator: Evaluator, leads: RawLead[]): Promise<Rates> {
   let sink = 0; // keeps the results observable so no work is optimised away
-  const started = performance.now();
+  const stop = clock();
   if (evaluator.kind === 'sync') {
     for (const lead of leads) sink += evaluator.run(lead).fit;
   } else {
     for (const lead of leads) sink += (await evaluator.run(lead)).fit;
   }
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = stop();
   if (Number.isNaN(sink)) throw new Error('unreachable: a score was NaN');
-  return leads.length / seconds;
+  return rates(leads.length, seconds);
 }
 
-/** Leads per second of one pass of `fn`, whose results are summed so no work is optimised away. */
-function timeCompanion(fn: (lead: RawLead) => number, leads: RawLead[]): number {
+/** One pass of `fn`, whose results are summed so no work is optimised away. */
+function timeCompanion(fn: (lead: RawLead) => number, leads: RawLead[]): Rates {
   let sink = 0;
-  const started = performance.now();
+  const stop = clock();
   for (const lead of leads) sink += fn(lead);
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = stop();
   if (Number.isNaN(sink)) throw new Error('a lead failed the record check');
-  return leads.length / seconds;
+  return rates(leads.length, seconds);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -27,9 +27,14 @@ interface EngineResult {
   runs: WorkerReport[];
   /** Median over runs of each run's median pass. */
   leadsPerSecond: number;
-  /** The best run: on a shared machine the least disturbed one, so the steadiest comparison. */
+  /** The best run: on a shared machine the least disturbed one. */
   best: number;
+  /** Median over runs of each run's median pass, in leads per second of CPU time. */
+  cpuLeadsPerSecond: number;
 }
+
+/** A figure measured both ways: by wall-clock time and by the process's CPU time. */
+type Clock = 'wall' | 'cpu';
 
 const FACTS_ROW = { id: 'facts', label: 'fact preparation alone (src/facts.ts)' };
 
@@ -57,7 +62,8 @@ export function runThroughput(options: ThroughputOptions): void {
     const results: EngineResult[] = measured.map((e) => {
       const runs = reports.get(key(e.id, dates))!;
       const perRun = runs.map((r) => median(r.passes));
-      return { ...e, runs, leadsPerSecond: median(perRun), best: Math.max(...perRun) };
+      const cpuLeadsPerSecond = median(runs.map((r) => median(r.cpuPasses)));
+      return { ...e, runs, leadsPerSecond: median(perRun), best: Math.max(...perRun), cpuLeadsPerSecond };
     });
     log('');
     log(`-- ${dates}: ${DATE_TITLES[dates]}`);
@@ -84,21 +90,23 @@ function printResults(results: EngineResult[], options: ThroughputOptions): void
     `stages (hand-written): ${Object.entries(first.stages).map(([s, n]) => `${s} ${thousands(n)}`).join(', ')}`);
   log(`Every engine's stage, fit and engagement equal the hand-written function's on every lead (checked before timing).`);
   log(`${options.runs} runs per engine, each in a fresh process; a run = median of ${options.passes} timed passes after the check pass.`);
+  log('Each pass is timed by the wall clock and by the process\'s CPU time (user + system), which waiting for a');
+  log('core on a busy machine does not inflate; targets are judged on CPU time, wall-clock figures alongside.');
   log('');
   const rows = results.map((r) => {
     const load = r.id === 'facts' || r.id === 'hand-written' ? '-' : loadText(r.runs);
     return [
       r.label,
+      thousands(r.cpuLeadsPerSecond),
+      `${(1e6 / r.cpuLeadsPerSecond).toFixed(2)}`,
+      `${(hand.cpuLeadsPerSecond / r.cpuLeadsPerSecond).toFixed(2)}×`,
       thousands(r.leadsPerSecond),
-      `${(1e6 / r.leadsPerSecond).toFixed(2)}`,
       `${(hand.leadsPerSecond / r.leadsPerSecond).toFixed(2)}×`,
-      thousands(Math.min(...r.runs.map((run) => median(run.passes)))),
       thousands(r.best),
-      `${(hand.best / r.best).toFixed(2)}×`,
       load,
     ];
   });
-  const headers = ['engine', 'leads/s', 'µs/lead', 'vs hand-written', 'worst run', 'best run', 'vs hand (best)', 'load rules (ms)'];
+  const headers = ['engine', 'leads/s (CPU)', 'µs/lead (CPU)', 'time vs hand (CPU)', 'leads/s (wall)', 'time vs hand (wall)', 'best run (wall)', 'load rules (ms)'];
   log(table(headers, rows, new Set([1, 2, 3, 4, 5, 6])));
   log('');
   log('JSON Logic, json-rules-engine, CEL and ZEN include the fact preparation (lower-casing, date parsing,');
@@ -107,38 +115,46 @@ function printResults(results: EngineResult[], options: ThroughputOptions): void
   const lean = byId.get('mql-lean')!;
   const explained = byId.get('mql-explained')!;
   log('');
-  log('Measured inside each MQL process, alternating pass by pass (medians over runs of each run\'s ratio of medians):');
-  const inProcess = [lean, explained].map((r) => {
-    const handRatio = sameProcessRatio(r, 'hand-written');
+  log('Measured inside each MQL process, alternating pass by pass (median over runs of each run\'s ratio of medians):');
+  const inProcess = [lean, explained].map((r) => [
+    r.label,
+    `${sameProcessRatio(r, 'hand-written', 'cpu').toFixed(2)}×`,
+    `${sameProcessRatio(r, 'hand-written', 'wall').toFixed(2)}×`,
     // evaluate() leads/s over validate() leads/s = validate() time over evaluate() time.
-    const validateShare = sameProcessRatio(r, 'validate');
-    return [r.label, `${handRatio.toFixed(2)}×`, `${validateShare.toFixed(2)}`];
-  });
-  log(table(['engine', 'speed vs hand-written, same process', 'validate() time / evaluate() time'], inProcess, new Set([1, 2])));
+    sameProcessRatio(r, 'validate', 'cpu').toFixed(2),
+    sameProcessRatio(r, 'validate', 'wall').toFixed(2),
+  ]);
+  const inProcessHeaders = ['engine', 'speed vs hand-written (CPU)', '(wall)', 'validate() time / evaluate() time (CPU)', '(wall)'];
+  log(table(inProcessHeaders, inProcess, new Set([1, 2, 3, 4])));
   log('');
 
   const others = results.filter((r) => OTHER_ENGINE_IDS.has(r.id));
-  const fastest = others.reduce((a, b) => (a.leadsPerSecond >= b.leadsPerSecond ? a : b));
-  const leanVsHand = sameProcessRatio(lean, 'hand-written');
-  const leanVsHandBest = Math.max(...lean.runs.map((run) => runRatio(run, 'hand-written')));
-  const vsFastest = lean.leadsPerSecond / fastest.leadsPerSecond;
-  const explainedCost = lean.leadsPerSecond / explained.leadsPerSecond;
-  log(table(['target', 'measured', 'best run', 'met'], [
-    ['runtime (lean) at least 0.5× hand-written (same process)', `${leanVsHand.toFixed(2)}×`, `${leanVsHandBest.toFixed(2)}×`, leanVsHand >= 0.5 ? 'yes' : 'NO'],
-    [`runtime (lean) at least 10× the fastest other engine (${fastest.label})`, `${vsFastest.toFixed(1)}×`, `${(lean.best / fastest.best).toFixed(1)}×`, vsFastest >= 10 ? 'yes' : 'NO'],
-    ['explained result at most 2× the cost of a lean one', `${explainedCost.toFixed(2)}×`, `${(lean.best / explained.best).toFixed(2)}×`, explainedCost <= 2 ? 'yes' : 'NO'],
+  const fastest = others.reduce((a, b) => (a.cpuLeadsPerSecond >= b.cpuLeadsPerSecond ? a : b));
+  const leanVsHand = (clock: Clock) => sameProcessRatio(lean, 'hand-written', clock);
+  const vsFastest = (clock: Clock) => (clock === 'cpu' ? lean.cpuLeadsPerSecond / fastest.cpuLeadsPerSecond : lean.leadsPerSecond / fastest.leadsPerSecond);
+  const explainedCost = (clock: Clock) => (clock === 'cpu' ? lean.cpuLeadsPerSecond / explained.cpuLeadsPerSecond : lean.leadsPerSecond / explained.leadsPerSecond);
+  const row = (label: string, measure: (clock: Clock) => number, met: (x: number) => boolean, digits: number) => [
+    label,
+    `${measure('cpu').toFixed(digits)}×`,
+    `${measure('wall').toFixed(digits)}×`,
+    met(measure('cpu')) ? 'yes' : 'NO',
+  ];
+  log(table(['target', 'CPU time', 'wall clock', 'met'], [
+    row('runtime (lean) at least 0.5× hand-written (same process)', leanVsHand, (x) => x >= 0.5, 2),
+    row(`runtime (lean) at least 10× the fastest other engine (${fastest.label})`, vsFastest, (x) => x >= 10, 1),
+    row('explained result at most 2× the cost of a lean one', explainedCost, (x) => x <= 2, 2),
   ], new Set([1, 2])));
 }
 
 /** One run's engine speed over a companion's, from the medians of their passes in that process. */
-function runRatio(run: WorkerReport, companion: string): number {
-  const passes = run.companions?.[companion];
+function runRatio(run: WorkerReport, companion: string, clock: Clock): number {
+  const passes = clock === 'cpu' ? run.cpuCompanions?.[companion] : run.companions?.[companion];
   if (passes === undefined) throw new Error(`engine "${run.engine}" did not time "${companion}"`);
-  return median(run.passes) / median(passes);
+  return median(clock === 'cpu' ? run.cpuPasses : run.passes) / median(passes);
 }
 
-function sameProcessRatio(result: EngineResult, companion: string): number {
-  return median(result.runs.map((run) => runRatio(run, companion)));
+function sameProcessRatio(result: EngineResult, companion: string, clock: Clock): number {
+  return median(result.runs.map((run) => runRatio(run, companion, clock)));
 }
 
 function loadText(runs: WorkerReport[]): string {

@@ -36,4 +36,20 @@ describe('parseIsoDate', () => {
       }),
     );
   });
+
+  it('reads the common forms on its fast path exactly like the full scanner, in and out of its month table (1900-2199)', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1800-01-01'), max: new Date('2300-12-31'), noInvalidDate: true }), (date) => {
+        const withMs = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ, the fast path
+        const seconds = withMs.replace(/\.\d{3}Z$/, 'Z'); // YYYY-MM-DDTHH:MM:SSZ, the fast path
+        const offset = withMs.replace('Z', '+00:00'); // the scanner only
+        expect(parseIsoDate(withMs)).toBe(date.getTime());
+        expect(parseIsoDate(seconds)).toBe(parseIsoDate(seconds.replace('Z', '+00:00')));
+        expect(parseIsoDate(offset)).toBe(date.getTime());
+      }),
+    );
+    // Fixed-position look-alikes that are not valid dates fall through to the scanner and fail.
+    const bad = ['2026-02-29T00:00:00Z', '2026-04-31T00:00:00.000Z', '2026-1a-01T00:00:00Z', '2026-01-01T00:0a:00Z', '2026-01-01T00:00:00.0a0Z', '+026-01-01T00:00:00Z'];
+    expect(bad.map(parseIsoDate)).toEqual(bad.map(() => undefined));
+  });
 });
