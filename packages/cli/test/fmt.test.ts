@@ -114,3 +114,31 @@ describe('lints in mql check', () => {
     expect(run.stderr).toMatch(/^mql: cannot read mql.config.json: /);
   });
 });
+
+describe('mql fmt writes safely', () => {
+  it('replaces a file atomically, keeping its mode, and a symlink stays a symlink to the formatted target', async () => {
+    const { chmodSync, lstatSync, readdirSync, statSync, symlinkSync } = await import('node:fs');
+    const cwd = project({ 'a.mql': MESSY, 'real/b.mql': MESSY });
+    chmodSync(path.join(cwd, 'a.mql'), 0o640);
+    symlinkSync(path.join(cwd, 'real/b.mql'), path.join(cwd, 'b.mql'));
+    const run = mql(['fmt', 'a.mql', 'b.mql'], { cwd });
+    expect(run).toEqual({ status: 0, stdout: 'Formatted a.mql\nFormatted b.mql\n2 files: formatted 2 files, 0 files already formatted\n', stderr: '' });
+    expect(statSync(path.join(cwd, 'a.mql')).mode & 0o777).toBe(0o640);
+    expect(lstatSync(path.join(cwd, 'b.mql')).isSymbolicLink()).toBe(true);
+    expect([read('a.mql'), read('real/b.mql')]).toEqual([MESSY_FORMATTED, MESSY_FORMATTED]);
+    expect(readdirSync(cwd).sort()).toEqual(['a.mql', 'b.mql', 'real']); // no temporary file left behind
+  });
+
+  it.skipIf(process.getuid?.() === 0)('a read-only file is reported and the other files are still formatted (exit 2)', async () => {
+    const { chmodSync } = await import('node:fs');
+    const cwd = project({ 'a.mql': MESSY, 'b.mql': MESSY });
+    chmodSync(path.join(cwd, 'a.mql'), 0o444);
+    const run = mql(['fmt'], { cwd });
+    expect(run).toEqual({
+      status: 2,
+      stdout: 'Formatted b.mql\n1 file: formatted 1 file, 0 files already formatted\n',
+      stderr: 'mql: cannot write a.mql: permission denied\n',
+    });
+    expect([read('a.mql'), read('b.mql')]).toEqual([MESSY, MESSY_FORMATTED]);
+  });
+});
