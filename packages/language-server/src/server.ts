@@ -274,13 +274,28 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
 function formattingEdits(file: ProgramFile) {
   const formatted = formatText(file.text, file.path).text;
   if (formatted === undefined || formatted === file.text) return [];
-  const change = changedRange(file.text, formatted);
+  const change = outsideLineBreaks(file.text, changedRange(file.text, formatted));
   return [
     {
       range: convert.toRange(file.lines, { start: change.start, end: change.oldEnd }),
       newText: formatted.slice(change.start, change.newEnd),
     },
   ];
+}
+
+/**
+ * Widens a change so it never starts or ends between the `\r` and `\n` of a CRLF: a client counts
+ * the pair as one line break and would leave a stray `\r` (the formatter writes LF, as `mql fmt`).
+ * The text before and after the change is shared by both versions, so both ends move together.
+ */
+function outsideLineBreaks(text: string, change: ReturnType<typeof changedRange>): ReturnType<typeof changedRange> {
+  let { start, oldEnd, newEnd } = change;
+  if (start > 0 && text[start - 1] === '\r' && text[start] === '\n') start--;
+  if (oldEnd > 0 && text[oldEnd - 1] === '\r' && text[oldEnd] === '\n') {
+    oldEnd++;
+    newEnd++;
+  }
+  return { start, oldEnd, newEnd };
 }
 
 const CAPABILITIES: InitializeResult['capabilities'] = {

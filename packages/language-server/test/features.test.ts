@@ -113,6 +113,18 @@ describe('formatting', () => {
     expect(await lsp.request(DocumentFormattingRequest.method, { textDocument: { uri: again.uri }, options: { tabSize: 2, insertSpaces: true } })).toEqual([]);
   });
 
+  it('a CRLF document formats to exactly what `mql fmt` writes, without a stray \\r', async () => {
+    const { TextDocument } = await import('vscode-languageserver-textdocument');
+    const { formatText } = await import('@mql/core');
+    for (const crlf of [messy.replace(/\n/g, '\r\n'), 'list  b=[ 2 ]\r\nsegment s = (b>1)\r\n', 'list b = [2]\r\n']) {
+      const { uri } = await openNew(crlf);
+      const edits = await lsp.request<TextEdit[]>(DocumentFormattingRequest.method, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+      const formatted = TextDocument.applyEdits(TextDocument.create(uri, 'mql', 1, crlf), edits);
+      expect(formatted).toBe(formatText(crlf, 'x.mql').text);
+      expect(formatted).not.toContain('\r');
+    }
+  });
+
   it('leaves a file with syntax errors alone', async () => {
     const { uri } = await openNew('score   fit {\n  +5 when\n');
     expect(await lsp.request(DocumentFormattingRequest.method, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })).toEqual([]);
