@@ -39,12 +39,14 @@ export async function runBatch(options: BatchOptions): Promise<void> {
   log(`  input: ${path.relative(repoRoot, file)} (${(statSync(file).size / 2 ** 30).toFixed(2)} GiB, ${options.leads.toLocaleString('en-US')} leads; generated in ${(generated / 1000).toFixed(0)} s or reused)`);
   const cli = path.join(repoRoot, 'packages/cli/bin/mql.js');
   const rules = path.join(repoRoot, 'examples/b2b-funnel/funnel.mql');
-  for (const mode of ['--lean', '--explain-all'] as const) {
-    const args = [cli, 'eval', rules, '--data', file, '--now', NOW, '--format', 'jsonl', ...(mode === '--lean' ? ['--lean'] : [])];
+  // The runtime engine (lean and explained), then the same lean batch scored in DuckDB.
+  const modes = { lean: ['--lean'], explained: [], duckdb: ['--engine', 'duckdb'] } as const;
+  for (const [mode, extra] of Object.entries(modes)) {
+    const args = [cli, 'eval', rules, '--data', file, '--now', NOW, '--format', 'jsonl', ...extra];
     const run = await measure(args);
     const rate = options.leads / run.wallSeconds;
     log('');
-    log(`  mql eval ${mode === '--lean' ? '--lean' : '(explained results)'} --format jsonl > /dev/null`);
+    log(`  mql eval ${mode === 'lean' ? '--lean' : mode === 'duckdb' ? '--engine duckdb' : '(explained results)'} --format jsonl > /dev/null`);
     log(
       table(
         ['wall time', 'leads/s', 'peak RSS', 'RSS at 25% / 50% / 75% / 100% of the run'],
