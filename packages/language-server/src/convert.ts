@@ -135,7 +135,7 @@ export function toCodeAction(action: CodeAction, linesOf: LinesOf, uris: Uris): 
   return {
     title: action.title,
     kind: action.kind,
-    diagnostics: [toDiagnostic(action.diagnostic, linesOf, uris)],
+    ...(action.diagnostic ? { diagnostics: [toDiagnostic(action.diagnostic, linesOf, uris)] } : {}),
     edit: toWorkspaceEdit(action.edits, linesOf, uris),
     isPreferred: action.preferred,
   };

@@ -20,6 +20,8 @@ import {
   CONFIG_FILE,
   changedRange,
   codeActionsFor,
+  fixAll,
+  ignoreActions,
   completionWanted,
   completionsAt,
   definitionAt,
@@ -194,10 +196,16 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     return convert.toWorkspaceEdit(result.edits, linesOf, uris);
   });
 
-  connection.onCodeAction(({ textDocument, range }) => {
+  connection.onCodeAction(({ textDocument, range, context }) => {
     const here = at(textDocument);
     if (!here) return [];
-    const actions = codeActionsFor(here.analysis, here.path, convert.toSpan(here.file.lines, range));
+    const wantsFixAll = context.only?.some((kind) => kind === 'source' || kind === 'source.fixAll' || kind === 'source.fixAll.mql');
+    if (wantsFixAll) {
+      const all = fixAll(here.analysis, here.path);
+      return all ? [convert.toCodeAction(all, linesOf, uris)] : [];
+    }
+    const span = convert.toSpan(here.file.lines, range);
+    const actions = [...codeActionsFor(here.analysis, here.path, span), ...ignoreActions(here.file, workspace.lints(here.path), span)];
     return actions.map((action) => convert.toCodeAction(action, linesOf, uris));
   });
 
@@ -307,7 +315,7 @@ const CAPABILITIES: InitializeResult['capabilities'] = {
   referencesProvider: true,
   documentHighlightProvider: true,
   renameProvider: { prepareProvider: true },
-  codeActionProvider: { codeActionKinds: ['quickfix'] },
+  codeActionProvider: { codeActionKinds: ['quickfix', 'source.fixAll.mql'] },
   documentFormattingProvider: true,
   documentSymbolProvider: true,
   workspaceSymbolProvider: true,

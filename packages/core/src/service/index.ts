@@ -17,6 +17,6 @@ export {
   type SemanticTokenType,
 } from './semantic-tokens.js';
 export { EVENT_FUNCTIONS, signatureHelpAt, type SignatureHelpInfo, type SignatureInfo, type SignatureParameter } from './signature.js';
-export { codeActionsFor, type CodeAction } from './code-actions.js';
+export { codeActionsFor, fixAll, ignoreActions, type CodeAction } from './code-actions.js';
 export { testBlocks, type TestBlock } from './tests.js';
 export { completionWanted } from './triggers.js';
