@@ -28,8 +28,11 @@ const GROUPS = [
 const escape = (word) => word.replace(/[-.*+?^${}()|[\]\\]/g, '\\$&');
 const wordsPattern = (words) => `(?<![A-Za-z0-9_])(?:${words.map(escape).join('|')})(?![A-Za-z0-9_])`;
 
-/** The grammar as a JSON-ready object, for the given keyword list. */
-export function buildGrammar(keywords) {
+/**
+ * The grammar as a JSON-ready object, for the given keyword list and numeric function names (core's
+ * MATH_FUNCTIONS: `min`, `max`, …, names or keywords followed by `(`).
+ */
+export function buildGrammar(keywords, functions) {
   const grouped = new Set(GROUPS.flatMap((g) => g.words));
   const unknown = GROUPS.flatMap((g) => g.words).filter((w) => !keywords.includes(w));
   if (unknown.length > 0) throw new Error(`not keywords of the lexer: ${unknown.join(', ')}`);
@@ -54,6 +57,7 @@ export function buildGrammar(keywords) {
       { include: '#expect-stage' },
       { include: '#declaration-names' },
       { include: '#field-types' },
+      { include: '#functions' },
       { include: '#keywords' },
       { include: '#operators' },
       { include: '#punctuation' },
@@ -122,6 +126,11 @@ export function buildGrammar(keywords) {
           2: { name: 'support.type.primitive.mql' },
         },
       },
+      functions: {
+        comment: 'A numeric function: its name followed by `(` (`max` alone is the keyword of a rule cap).',
+        name: 'support.function.math.mql',
+        match: `(?<![A-Za-z0-9_.])(?:${byLength(functions).map(escape).join('|')})(?=\\s*\\()`,
+      },
       keywords: { patterns: keywordPatterns },
       operators: {
         patterns: [
@@ -145,15 +154,15 @@ export function buildGrammar(keywords) {
   };
 }
 
-export function grammarJson(keywords) {
-  return `${JSON.stringify(buildGrammar(keywords), null, 2)}\n`;
+export function grammarJson(keywords, functions) {
+  return `${JSON.stringify(buildGrammar(keywords, functions), null, 2)}\n`;
 }
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const grammarPath = path.join(root, 'grammar', 'mql.tmLanguage.json');
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { KEYWORDS } = await import(pathToFileURL(path.join(root, 'packages', 'core', 'dist', 'index.js')).href);
-  writeFileSync(grammarPath, grammarJson([...KEYWORDS]));
+  const { KEYWORDS, MATH_FUNCTIONS } = await import(pathToFileURL(path.join(root, 'packages', 'core', 'dist', 'index.js')).href);
+  writeFileSync(grammarPath, grammarJson([...KEYWORDS], [...MATH_FUNCTIONS]));
   console.log(`wrote ${path.relative(process.cwd(), grammarPath)}`);
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
-import { KEYWORDS } from '@mql/core';
+import { KEYWORDS, MATH_FUNCTIONS } from '@mql/core';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { grammarJson, grammarPath } from '../../../scripts/generate-tmgrammar.mjs';
 
@@ -55,7 +55,7 @@ function scopesOf(source: string): string[] {
 
 describe('TextMate grammar', () => {
   it('is the generated one: every keyword of the lexer is in it', () => {
-    expect(readFileSync(grammarPath as string, 'utf8')).toBe(grammarJson([...KEYWORDS]));
+    expect(readFileSync(grammarPath as string, 'utf8')).toBe(grammarJson([...KEYWORDS], [...MATH_FUNCTIONS]));
   });
 
   it('scopes declarations, names, labels, numbers, durations, operators and keywords', () => {
@@ -114,6 +114,33 @@ describe('TextMate grammar', () => {
       '( → punctuation.section.parens.mql',
       'webinar → source.mql',
       ') → punctuation.section.parens.mql',
+    ]);
+  });
+
+  it('scopes numeric functions by the `(` after them, and `any` after `contains`', () => {
+    expect(scopesOf('score p = min(round(x), 20) + max(a, b) when max 5')).toEqual([
+      'score → storage.type.declaration.mql',
+      'p → entity.name.declaration.mql',
+      '= → keyword.operator.assignment.mql',
+      'min → support.function.math.mql',
+      '( → punctuation.section.parens.mql',
+      'round → support.function.math.mql',
+      '( → punctuation.section.parens.mql',
+      'x → source.mql',
+      ') → punctuation.section.parens.mql',
+      ', → punctuation.separator.comma.mql',
+      '20 → constant.numeric.mql',
+      ') → punctuation.section.parens.mql',
+      '+ → keyword.operator.arithmetic.mql',
+      'max → support.function.math.mql',
+      '( → punctuation.section.parens.mql',
+      'a → source.mql',
+      ', → punctuation.separator.comma.mql',
+      'b → source.mql',
+      ') → punctuation.section.parens.mql',
+      'when → keyword.control.mql',
+      'max → keyword.control.mql',
+      '5 → constant.numeric.mql',
     ]);
   });
 

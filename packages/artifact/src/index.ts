@@ -54,6 +54,18 @@ export interface EventQuery {
 
 export type ValueType = 'number' | 'string' | 'bool' | 'date' | 'duration';
 
+/**
+ * The numeric functions of `{ op: 'math' }`. Every argument is a number; when one is missing (or
+ * not a finite number) the result is missing, like arithmetic (LANGUAGE.md §5).
+ * - `min`, `max`: two or more arguments; the smallest / largest.
+ * - `clamp`: three arguments `x, low, high`; `min(max(x, low), high)` (so `high` wins if `low > high`).
+ * - `round`: one argument; to the nearest integer, halves away from zero (2.5 → 3, -2.5 → -3),
+ *   like SQL `ROUND(x)` on exact numerics and spreadsheets' `ROUND`.
+ * - `abs`: one argument; the absolute value.
+ */
+export const MATH_FUNCTIONS = ['min', 'max', 'clamp', 'round', 'abs'] as const;
+export type MathFunction = (typeof MATH_FUNCTIONS)[number];
+
 export type Expr =
   | { op: 'literal'; type: ValueType; value: number | string | boolean }
   /** A list literal or an inlined `list` declaration. */
@@ -91,7 +103,9 @@ export type Expr =
   /** Days (fractional) since the latest matching event; missing when none. */
   | { op: 'days_since_event'; query: EventQuery }
   /** Days (fractional) since a date; missing when the date is. */
-  | { op: 'days_since_date'; arg: Expr };
+  | { op: 'days_since_date'; arg: Expr }
+  /** A numeric function (see `MATH_FUNCTIONS` for each one's arity and meaning). */
+  | { op: 'math'; fn: MathFunction; args: Expr[] };
 
 export interface WhenRule {
   kind: 'when';
@@ -295,6 +309,7 @@ export const ExprSchema: z.ZodType<Expr> = z.lazy(() =>
     z.object({ op: z.literal('sum'), query: EventQuerySchema, attr: nonEmpty }),
     z.object({ op: z.literal('days_since_event'), query: EventQuerySchema }),
     z.object({ op: z.literal('days_since_date'), arg: ExprSchema }),
+    z.object({ op: z.literal('math'), fn: z.enum(MATH_FUNCTIONS), args: z.array(ExprSchema).min(1) }),
   ]),
 );
 

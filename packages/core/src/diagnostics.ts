@@ -48,6 +48,11 @@ export const DIAGNOSTIC_CODES = {
   MQL1008: { severity: 'error', template: 'nesting deeper than {limit} levels; the rest of the file was not parsed' },
   MQL1009: { severity: 'error', template: 'rule points need a sign: write `+{text}` or `-{text}`' },
   MQL1010: { severity: 'error', template: 'number {text} is too large: numbers must stay below about 1.8e308' },
+  // Numbered apart from the others so branches adding codes at the same time do not collide.
+  MQL1020: {
+    severity: 'error',
+    template: 'rule points are a signed number such as `+10`; for points computed from a value, write a formula score (`score NAME = min(x / 100, 20)`) and add it where it counts',
+  },
 
   // 2xxx: names, imports and types
   MQL2001: { severity: 'error', template: 'unknown name `{name}`{hint}' },
@@ -79,6 +84,12 @@ export const DIAGNOSTIC_CODES = {
   MQL2027: { severity: 'error', template: 'expression nested deeper than {limit} levels: split it into named segments or scores' },
   MQL2028: { severity: 'error', template: '`__proto__` cannot name {what}: JavaScript reads it as the object prototype, so results and records would lose it' },
   MQL2029: { severity: 'error', template: 'cannot read `{path}`: {reason}' },
+  // Numbered apart from the others so branches adding codes at the same time do not collide.
+  MQL2040: { severity: 'error', template: 'unknown function `{name}`: the functions are {functions}{hint}' },
+  MQL2041: {
+    severity: 'warning',
+    template: '{kind} `{name}` has the same name as the lead field `{name}` and shadows it: in expressions `{name}` means the {kind}; write `lead.{name}` for the field',
+  },
 
   // 3xxx: lints (lint.ts); warnings by default, severities configurable in mql.config.json
   MQL3001: { severity: 'warning', template: '{kind} `{name}` is never used' },

@@ -18,5 +18,7 @@ export * from './format/format.js';
 export * from './config.js';
 export * from './lint/lint.js';
 export { scoreBounds, type ScoreBounds } from './lint/lint-bounds.js';
+export * from './check/functions.js';
+export { MATH_FUNCTIONS, type MathFunction } from '@mql/artifact';
 export * from './service/index.js';
 export { KEYWORDS, allTokens, keywordTokens, mqlLexer, tokenize, tokenVocabulary, type Keyword, type TokenizeResult } from './syntax/lexer.js';

@@ -198,7 +198,7 @@ describe('declarations', () => {
             query: {
               event: { name: 'page_view' },
               within: { kind: 'Duration', ms: 30 * 86_400_000, text: '30d' },
-              where: { kind: 'TextTest', op: 'contains', subject: path1('url'), value: str('/pricing') },
+              where: { kind: 'TextTest', op: 'contains', any: false, subject: path1('url'), value: str('/pricing') },
             },
           },
           { kind: 'WhenRule', points: { value: -2.5 }, condition: path1('bounced') },
@@ -385,9 +385,63 @@ describe('expressions', () => {
   });
 
   it('text predicates', () => {
-    expect(expr('t starts with "a"')).toEqual({ kind: 'TextTest', op: 'startsWith', subject: path1('t'), value: str('a') });
-    expect(expr('t ends with "a"')).toEqual({ kind: 'TextTest', op: 'endsWith', subject: path1('t'), value: str('a') });
-    expect(expr('t contains "a"')).toEqual({ kind: 'TextTest', op: 'contains', subject: path1('t'), value: str('a') });
+    expect(expr('t starts with "a"')).toEqual({ kind: 'TextTest', op: 'startsWith', any: false, subject: path1('t'), value: str('a') });
+    expect(expr('t ends with "a"')).toEqual({ kind: 'TextTest', op: 'endsWith', any: false, subject: path1('t'), value: str('a') });
+    expect(expr('t contains "a"')).toEqual({ kind: 'TextTest', op: 'contains', any: false, subject: path1('t'), value: str('a') });
+  });
+
+  it('`contains any`, `starts with any`, `ends with any` take a list; `any(` stays the event function', () => {
+    const list = { kind: 'Array', elements: [str('a'), str('b')] };
+    expect(expr('t contains any ["a", "b"]')).toEqual({ kind: 'TextTest', op: 'contains', any: true, subject: path1('t'), value: list });
+    expect(expr('t starts with any words')).toEqual({ kind: 'TextTest', op: 'startsWith', any: true, subject: path1('t'), value: path1('words') });
+    expect(expr('t ends with any ["a", "b"]')).toEqual({ kind: 'TextTest', op: 'endsWith', any: true, subject: path1('t'), value: list });
+    const decl = onlyDecl('segment s = t contains any ["a"]');
+    expect(decl.kind === 'Segment' && decl.expr?.kind === 'TextTest' && decl.expr.opSpan).toEqual({ start: 14, end: 26 });
+    expect(expr('t contains any(v)')).toEqual({
+      kind: 'TextTest',
+      op: 'contains',
+      any: false,
+      subject: path1('t'),
+      value: { kind: 'Call', fn: 'any', query: { event: { name: 'v' } } },
+    });
+  });
+
+  it('a name followed by `(` is a function call, `max(` too; a name alone stays a path', () => {
+    expect(expr('min(x / 100, 20) + max(a, b, c) > round(y)')).toEqual({
+      kind: 'Compare',
+      op: '>',
+      left: {
+        kind: 'Binary',
+        op: '+',
+        left: {
+          kind: 'FunctionCall',
+          name: { name: 'min' },
+          args: [{ kind: 'Binary', op: '/', left: path1('x'), right: num(100) }, num(20)],
+        },
+        right: { kind: 'FunctionCall', name: { name: 'max' }, args: [path1('a'), path1('b'), path1('c')] },
+      },
+      right: { kind: 'FunctionCall', name: { name: 'round' }, args: [path1('y')] },
+    });
+    expect(expr('a.b() == round')).toEqual({
+      kind: 'Compare',
+      op: '==',
+      left: { kind: 'FunctionCall', name: { name: 'a.b' }, args: [] },
+      right: path1('round'),
+    });
+  });
+
+  it('computed rule points are one MQL1020 each, and still end the previous rule', () => {
+    const { ast, diagnostics } = parseFile('score s {\n  +1 when x > 3\n  +(x / 100) when y\n  +min(x, 2) per v max 3\n}', 'p.mql');
+    expect(diagnostics.map((d) => [d.code, d.span])).toEqual([
+      ['MQL1020', { start: 28, end: 38 }],
+      ['MQL1020', { start: 48, end: 58 }],
+    ]);
+    const body = ast.decls[0]?.kind === 'Score' ? ast.decls[0].body : undefined;
+    expect(body?.kind === 'Rules' && body.rules.map((r) => [r.kind, r.points?.value, r.max?.value])).toEqual([
+      ['WhenRule', 1, undefined],
+      ['WhenRule', undefined, undefined],
+      ['PerRule', undefined, 3],
+    ]);
   });
 
   it('`between a and b` binds its own `and`; the bounds are additive', () => {
@@ -446,7 +500,7 @@ describe('expressions', () => {
         query: {
           event: { name: 'v' },
           within: { kind: 'Duration', ms: 14 * 86_400_000, text: '14d' },
-          where: { kind: 'TextTest', op: 'contains', subject: path1('url'), value: str('/p') },
+          where: { kind: 'TextTest', op: 'contains', any: false, subject: path1('url'), value: str('/p') },
         },
       },
       right: num(3),
@@ -596,7 +650,7 @@ describe('syntax fixtures', () => {
       const text = readFileSync(path.join(syntaxFixturesDir, name), 'utf8');
       for (const d of parseFile(text, name).diagnostics) codes.add(d.code);
     }
-    const expected = Array.from({ length: 10 }, (_, i) => `MQL10${String(i + 1).padStart(2, '0')}`);
+    const expected = [...Array.from({ length: 10 }, (_, i) => `MQL10${String(i + 1).padStart(2, '0')}`), 'MQL1020'];
     expect([...codes].sort()).toEqual(expected);
   });
 

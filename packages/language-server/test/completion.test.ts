@@ -28,7 +28,7 @@ async function complete(marked: string): Promise<CompletionItem[]> {
 const labels = (items: CompletionItem[]) => items.map((i) => i.label);
 
 const LEAD_FIELDS = ['email', 'title', 'seniority', 'consent', 'company'];
-const EXPRESSION_KEYWORDS = ['count', 'any', 'none', 'sum', 'days_since', 'not', 'true', 'false', 'now', 'lead', 'at'];
+const EXPRESSION_KEYWORDS = ['min', 'clamp', 'round', 'abs', 'max', 'count', 'any', 'none', 'sum', 'days_since', 'not', 'true', 'false', 'now', 'lead', 'at'];
 
 describe('completion of names', () => {
   it('offers lead fields, declarations and expression keywords in a condition, not the score being written', async () => {

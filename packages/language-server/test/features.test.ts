@@ -7,6 +7,7 @@ import {
   DocumentFormattingRequest,
   DocumentSymbolRequest,
   FoldingRangeRequest,
+  HoverRequest,
   SemanticTokensRequest,
   SignatureHelpRequest,
   WorkspaceSymbolRequest,
@@ -14,6 +15,7 @@ import {
   type Diagnostic,
   type DocumentSymbol,
   type FoldingRange,
+  type Hover,
   type SemanticTokens,
   type SignatureHelp,
   type SymbolInformation,
@@ -222,5 +224,34 @@ describe('folding, semantic tokens, signature help', () => {
     expect(sum).toMatchObject({ activeParameter: 1, signatures: [{ label: 'sum(EVENT [within DURATION] [where CONDITION], ATTRIBUTE) → number' }] });
     expect(sum!.signatures[0]!.parameters!.map((p) => p.label)).toEqual(['EVENT [within DURATION] [where CONDITION]', 'ATTRIBUTE']);
     expect(await ask('import "./schema.mql"\nsegment s = (consent and |')).toBeNull();
+  });
+
+  it('helps with the arguments of numeric functions, `max` (a keyword) included', async () => {
+    const ask = async (marked: string) => {
+      const { text, position } = withCursor(marked);
+      const { uri } = await openNew(text);
+      return lsp.request<SignatureHelp | null>(SignatureHelpRequest.method, { textDocument: { uri }, position });
+    };
+    const clamp = await ask('import "./schema.mql"\nscore s = clamp(company.employees / 10, 0, |');
+    expect(clamp).toMatchObject({ activeParameter: 2, signatures: [{ label: 'clamp(x, low, high) → number' }] });
+    const max = await ask('import "./schema.mql"\nscore s = max(min(1, 2), |');
+    expect(max).toMatchObject({ activeParameter: 1, signatures: [{ label: 'max(a, b, …) → number' }] });
+    expect(await ask('import "./schema.mql"\nscore s = round(|')).toMatchObject({ signatures: [{ label: 'round(x) → number' }] });
+    expect(await ask('import "./schema.mql"\nscore s = rounded(|')).toBeNull();
+  });
+
+  it('explains a numeric function on hover, and not a field that has a function’s name', async () => {
+    const hoverAt = async (marked: string) => {
+      const { text, position } = withCursor(marked);
+      const { uri } = await openNew(text);
+      return lsp.request<Hover | null>(HoverRequest.method, { textDocument: { uri }, position });
+    };
+    const clamp = await hoverAt('import "./schema.mql"\nscore s = cl|amp(company.employees, 0, 10)\n');
+    expect(clamp?.contents).toEqual({
+      kind: 'markdown',
+      value: '```mql\nclamp(x, low, high) → number\n```\n\n`x` limited to `low`…`high`: `min(max(x, low), high)`.\n\nfunction · missing when an argument is missing',
+    });
+    expect(clamp?.range).toEqual({ start: { line: 1, character: 10 }, end: { line: 1, character: 15 } });
+    expect(await hoverAt('lead { round?: number }\nsegment s = rou|nd > 1\n')).toMatchObject({ contents: { value: expect.stringContaining('round?: number') } });
   });
 });

@@ -6,7 +6,7 @@
 // are already lower-cased (record fields at validation, constants here), so case-insensitive
 // comparison is plain `===`.
 
-import type { EventQuery, Expr } from '@mql/artifact';
+import type { EventQuery, Expr, MathFunction } from '@mql/artifact';
 import type { Condition, Fn } from './context.js';
 import { DAY_MS } from './context.js';
 import { fail } from './errors.js';
@@ -97,6 +97,8 @@ export function compileExpr(expr: Expr, env: CompileEnv, scope?: EventModel): Fn
     case 'sum':
     case 'days_since_event':
       return compileEventFunction(expr, env);
+    case 'math':
+      return compileMath(expr.fn, expr.args.map(sub), env);
   }
 }
 
@@ -191,6 +193,42 @@ function compileArith(fn: keyof typeof ARITH, left: Fn, right: Fn): Fn {
     // LANGUAGE.md §5: a result that is not a finite number (overflow, NaN) is missing.
     const result = op(a, b);
     return result !== undefined && Number.isFinite(result) ? result : undefined;
+  };
+}
+
+/** Halves away from zero (2.5 → 3, -2.5 → -3), as documented with `MATH_FUNCTIONS`. */
+function roundHalfAway(x: number): number {
+  return x < 0 ? -Math.round(-x) : Math.round(x);
+}
+
+const MATH: Record<MathFunction, { arity: number; variadic?: boolean; fn: (args: number[]) => number }> = {
+  min: { arity: 2, variadic: true, fn: (args) => Math.min(...args) },
+  max: { arity: 2, variadic: true, fn: (args) => Math.max(...args) },
+  clamp: { arity: 3, fn: ([x, low, high]) => Math.min(Math.max(x!, low!), high!) },
+  round: { arity: 1, fn: ([x]) => roundHalfAway(x!) },
+  abs: { arity: 1, fn: ([x]) => Math.abs(x!) },
+};
+
+/**
+ * A numeric function: missing when any argument is missing or not a finite number, and when the
+ * result is not finite (LANGUAGE.md §5), like arithmetic.
+ */
+function compileMath(name: MathFunction, args: Fn[], env: CompileEnv): Fn {
+  const spec = MATH[name];
+  if (spec === undefined) fail(env, `unknown function "${name}"`);
+  if (spec.variadic ? args.length < spec.arity : args.length !== spec.arity) {
+    fail(env, `function "${name}" with ${args.length} argument(s)`);
+  }
+  const apply = spec.fn;
+  return (ctx, ev) => {
+    const values: number[] = [];
+    for (const arg of args) {
+      const v = arg(ctx, ev);
+      if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+      values.push(v);
+    }
+    const result = apply(values);
+    return Number.isFinite(result) ? result : undefined;
   };
 }
 

@@ -166,6 +166,8 @@ function print(expr: Expr): { text: string; prec: Prec } {
       return primary(`days_since(${queryText(expr.query)})`);
     case 'days_since_date':
       return primary(`days_since(${exprText(expr.arg)})`);
+    case 'math':
+      return primary(`${expr.fn}(${expr.args.map(exprText).join(', ')})`);
   }
 }
 

@@ -44,6 +44,8 @@ export function childExprs(expr: Expr): Expr[] {
       return expr.query.where ? [expr.query.where] : [];
     case 'days_since_date':
       return [expr.arg];
+    case 'math':
+      return expr.args;
   }
 }
 

@@ -11,6 +11,7 @@ import type {
   Expr,
   FieldSpec,
   FieldType,
+  MathFunction,
   PerRule,
   RulesArtifact,
   Score,
@@ -110,6 +111,7 @@ export const E = {
   sum: (query: EventQuery, attr: string): Expr => ({ op: 'sum', query, attr }),
   daysSince: (query: EventQuery): Expr => ({ op: 'days_since_event', query }),
   daysSinceDate: (arg: Expr): Expr => ({ op: 'days_since_date', arg }),
+  math: (fn: MathFunction, ...args: Expr[]): Expr => ({ op: 'math', fn, args }),
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 // the compiler and the language server need: how each path resolved, each expression's type, the
 // references to declarations, fields and attributes, and the declarations each one depends on.
 
-import type { CallExpr, CompareExpr, EventQuery, Expr, Identifier, InExpr, PathExpr, Span, TextTestExpr } from '../syntax/ast.js';
+import type { CallExpr, CompareExpr, EventQuery, Expr, FunctionCall, Identifier, InExpr, PathExpr, Span, TextTestExpr } from '../syntax/ast.js';
+import { ALL_FUNCTION_NAMES, functionSignature, mathFunction } from './functions.js';
 import { makeDiagnostic, type Diagnostic, type DiagnosticInit, type Fix } from '../diagnostics.js';
 import { suggest } from './suggest.js';
 import { attrKey, declKey, fieldKey, type EventInfo, type ProgramSymbols } from './symbols.js';
@@ -126,6 +127,8 @@ export class ExprChecker {
       }
       case 'Call':
         return this.call(expr, scope);
+      case 'FunctionCall':
+        return this.functionCall(expr, scope);
     }
   }
 
@@ -296,7 +299,8 @@ export class ExprChecker {
     if (expr.op === '==' || expr.op === '!=') {
       const comparable = (isText(l) && isText(r)) || (l.kind === r.kind && ['number', 'bool', 'date'].includes(l.kind));
       if (!comparable) {
-        this.mismatch(scope, expr.opSpan, `cannot compare ${describeType(l)} with ${describeType(r)}`);
+        const hint = this.shadowHint(expr.left) ?? this.shadowHint(expr.right) ?? '';
+        this.mismatch(scope, expr.opSpan, `cannot compare ${describeType(l)} with ${describeType(r)}${hint}`);
         return BOOL;
       }
       this.enumLiteral(l, expr.right, scope);
@@ -337,7 +341,8 @@ export class ExprChecker {
     }
     if (collection.element.kind === 'error') return BOOL; // empty list
     if (!(isText(subject) && isText(collection.element)) && subject.kind !== collection.element.kind) {
-      this.mismatch(scope, expr.opSpan, `cannot look for ${describeType(subject)} in a list of ${describeType(collection.element).replace(/^an? /, '')}s`);
+      const hint = this.shadowHint(expr.subject) ?? '';
+      this.mismatch(scope, expr.opSpan, `cannot look for ${describeType(subject)} in a list of ${describeType(collection.element).replace(/^an? /, '')}s${hint}`);
       return BOOL;
     }
     if (subject.kind === 'enum') this.enumMembersOfCollection(subject, expr.collection, scope);
@@ -366,10 +371,14 @@ export class ExprChecker {
   }
 
   private textTest(expr: TextTestExpr, scope: Scope): Type {
+    if (expr.any) return this.textTestAny(expr, scope);
     const subject = this.check(expr.subject, scope);
     const value = expr.value ? this.check(expr.value, scope) : ERROR;
     if (subject.kind === 'error' || value.kind === 'error') return BOOL;
-    const word = expr.op === 'contains' ? 'contains' : expr.op === 'startsWith' ? 'starts with' : 'ends with';
+    const word = textTestWord(expr);
+    if (value.kind === 'literalList') {
+      return this.mismatch(scope, expr.value!.span, `\`${word}\` takes one value; to test several, write \`${word} any\` before the list`);
+    }
     if (expr.op === 'contains' && subject.kind === 'list') {
       if (!(isText(value) && isText(subject.element)) && value.kind !== subject.element.kind) {
         this.mismatch(scope, expr.value!.span, `this list holds ${describeType(subject.element).replace(/^an? /, '')}s, but this is ${describeType(value)}`);
@@ -378,11 +387,72 @@ export class ExprChecker {
     }
     if (!isText(subject)) {
       const lists = expr.op === 'contains' ? ' or lists' : '';
-      this.mismatch(scope, expr.opSpan, `\`${word}\` works on text${lists}, but this is ${describeType(subject)}`);
+      this.mismatch(scope, expr.opSpan, `\`${word}\` works on text${lists}, but this is ${describeType(subject)}${this.shadowHint(expr.subject) ?? ''}`);
     } else if (!isText(value)) {
       this.mismatch(scope, expr.value!.span, `\`${word}\` needs text, but this is ${describeType(value)}`);
     }
     return BOOL;
+  }
+
+  /**
+   * `x contains any L`, `x starts with any L`, `x ends with any L`: L is a list literal or a `list`
+   * name whose elements are what the single form would take (text; for `contains` on a list field,
+   * the field's elements).
+   */
+  private textTestAny(expr: TextTestExpr, scope: Scope): Type {
+    const subject = this.check(expr.subject, scope);
+    const value = expr.value ? this.check(expr.value, scope) : ERROR;
+    if (subject.kind === 'error' || value.kind === 'error') return BOOL;
+    const word = `${textTestWord(expr)} any`;
+    if (value.kind !== 'literalList') {
+      return this.mismatch(scope, expr.value!.span, `\`${word}\` needs a list literal or a \`list\` name, but this is ${describeType(value)}`);
+    }
+    const element = value.element;
+    if (expr.op === 'contains' && subject.kind === 'list') {
+      if (element.kind !== 'error' && !sameKind(element, subject.element)) {
+        this.mismatch(scope, expr.value!.span, `this list field holds ${describeType(subject.element).replace(/^an? /, '')}s, but the list holds ${describeType(element).replace(/^an? /, '')}s`);
+      } else if (subject.element.kind === 'enum') this.enumMembersOfCollection(subject.element, expr.value!, scope);
+      return BOOL;
+    }
+    if (!isText(subject)) {
+      const lists = expr.op === 'contains' ? ' or lists' : '';
+      return this.mismatch(scope, expr.opSpan, `\`${word}\` works on text${lists}, but this is ${describeType(subject)}${this.shadowHint(expr.subject) ?? ''}`);
+    }
+    if (element.kind !== 'error' && !isText(element)) {
+      this.mismatch(scope, expr.value!.span, `\`${word}\` needs a list of strings, but this is a list of ${describeType(element).replace(/^an? /, '')}s`);
+    }
+    return BOOL;
+  }
+
+  /** `min(a, b)`, `clamp(x, lo, hi)`, …: numbers in, a number out; an unknown name is one error. */
+  private functionCall(expr: FunctionCall, scope: Scope): Type {
+    const info = mathFunction(expr.name.name);
+    const types = expr.args.map((arg) => this.check(arg, scope));
+    if (!info) {
+      const guess = suggest(expr.name.name, ALL_FUNCTION_NAMES);
+      const functions = ALL_FUNCTION_NAMES.map((name) => `\`${name}\``).join(', ');
+      this.report({
+        code: 'MQL2040',
+        file: scope.file,
+        span: expr.name.span,
+        args: { name: expr.name.name, hint: didYouMean(guess), functions },
+        fixes: replaceFix(scope.file, expr.name.span, guess),
+      });
+      return ERROR;
+    }
+    const count = expr.args.length;
+    const arityOk = info.variadic ? count >= info.params.length : count === info.params.length;
+    if (!arityOk) {
+      const wanted = info.variadic ? `${info.params.length} or more arguments` : `${info.params.length} argument${info.params.length === 1 ? '' : 's'}`;
+      return this.mismatch(scope, expr.span, `\`${functionSignature(info)}\` takes ${wanted}, but this call has ${count}`);
+    }
+    let ok = true;
+    types.forEach((type, i) => {
+      if (type.kind === 'number') return;
+      ok = false;
+      if (type.kind !== 'error') this.mismatch(scope, expr.args[i]!.span, `\`${info.name}\` needs numbers, but this is ${describeType(type)}`);
+    });
+    return ok ? NUMBER : ERROR;
   }
 
   private between(subject: Expr, low: Expr | undefined, high: Expr | undefined, scope: Scope): Type {
@@ -475,6 +545,17 @@ export class ExprChecker {
     return event;
   }
 
+  /**
+   * When a bare name resolved to a declaration that shadows a lead field of the same name, a type
+   * error on it is most likely meant for the field: say how to reach the field (MQL2041 explains).
+   */
+  private shadowHint(expr: Expr | undefined): string | undefined {
+    if (expr?.kind !== 'Path' || expr.segments.length !== 1) return undefined;
+    const resolution = this.facts.resolutions.get(expr);
+    if (resolution?.kind !== 'decl' || !this.symbols.lead?.fields.has(resolution.name)) return undefined;
+    return ` (\`${resolution.name}\` here is the ${resolution.declKind}, which shadows the lead field; write \`lead.${resolution.name}\` for the field)`;
+  }
+
   // -------------------------------------------------------------------------------------------
 
   private reference(key: string, file: string, span: Span, record = true): void {
@@ -511,6 +592,14 @@ export function listElementType(elements: readonly Expr[]): Type {
   const first = elements[0];
   if (!first) return ERROR;
   return first.kind === 'String' ? STRING : NUMBER;
+}
+
+function textTestWord(expr: TextTestExpr): string {
+  return expr.op === 'contains' ? 'contains' : expr.op === 'startsWith' ? 'starts with' : 'ends with';
+}
+
+function sameKind(a: Type, b: Type): boolean {
+  return (isText(a) && isText(b)) || a.kind === b.kind;
 }
 
 export function withArticle(noun: string): string {

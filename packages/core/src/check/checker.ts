@@ -32,6 +32,7 @@ export function checkProgram(program: LoadedProgram): Analysis {
     for (const decl of file.ast.decls) checkDeclaration(decl, file.path, symbols, exprs, tests, diagnostics);
   }
   requireLeadSchema(program, symbols, diagnostics);
+  reportShadowedFields(symbols, diagnostics);
   reportDependencyCycles(symbols, exprs, diagnostics);
   checkStageChain(symbols, diagnostics);
   return { ...symbols, entry: program.entry, files: program.files, diagnostics: sortDiagnostics(diagnostics), facts: exprs.facts };
@@ -130,6 +131,28 @@ function requireLeadSchema(program: LoadedProgram, symbols: ProgramSymbols, diag
     const message = 'this program has no `lead { ... }` schema: declare one, or import the file that does';
     diagnostics.push(makeDiagnostic({ code: 'MQL2007', file: file.path, span, args: { message } }));
     return;
+  }
+}
+
+/**
+ * A list, segment, score or grade named like a lead field wins over the field in expressions
+ * (grammar/README.md, name lookup); say so where it is declared, since the author may not know.
+ */
+function reportShadowedFields(symbols: ProgramSymbols, diagnostics: Diagnostic[]): void {
+  const fields = symbols.lead?.fields;
+  if (!fields) return;
+  for (const info of symbols.declarations.values()) {
+    const field = fields.get(info.name);
+    if (!field || !['list', 'segment', 'score', 'grade'].includes(info.kind)) continue;
+    diagnostics.push(
+      makeDiagnostic({
+        code: 'MQL2041',
+        file: info.file,
+        span: info.nameSpan,
+        args: { kind: info.kind, name: info.name },
+        related: [{ file: field.file, span: field.nameSpan, message: `the lead field \`${field.name}\` is declared here` }],
+      }),
+    );
   }
 }
 

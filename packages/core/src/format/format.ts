@@ -661,7 +661,8 @@ class Printer {
       case 'In':
         return [{ expr: e.subject, pad }, words(e.negated ? 'not in' : 'in', e.opSpan.start), { expr: e.collection!, pad: 1 }];
       case 'TextTest': {
-        const op = e.op === 'contains' ? 'contains' : e.op === 'startsWith' ? 'starts with' : 'ends with';
+        const word = e.op === 'contains' ? 'contains' : e.op === 'startsWith' ? 'starts with' : 'ends with';
+        const op = e.any ? `${word} any` : word;
         return [{ expr: e.subject, pad }, words(op, e.opSpan.start), { expr: e.value!, pad: 1 }];
       }
       case 'Between':
@@ -678,6 +679,16 @@ class Printer {
         return [{ expr: e.subject, pad }, atom('within', e.opSpan.start), atom(this.source(e.duration!.span), e.duration!.span.start)];
       case 'Call':
         return this.callPieces(e, pad);
+      case 'FunctionCall':
+        return [
+          { tokens: e.name.name.split(/(?=\.)|(?<=\.)/), at: e.name.span.start, pad, glued: true },
+          atom('(', this.tokenAfter(e.name.span.end), 0),
+          ...e.args.flatMap((arg, i): Piece[] => [
+            ...(i > 0 ? [atom(',', this.tokenAfter(e.args[i - 1]!.span.end), 0)] : []),
+            { expr: arg, pad: i > 0 ? 1 : 0 },
+          ]),
+          atom(')', this.closingBrace(e.span), 0),
+        ];
     }
   }
 

@@ -99,6 +99,8 @@ export class BoundsCalculator {
       case 'Call':
         if (expr.fn === 'count') return { min: 0, max: Number.POSITIVE_INFINITY, missing: false };
         return UNBOUNDED;
+      case 'FunctionCall':
+        return mathBounds(expr.name.name, expr.args.map((arg) => this.expr(arg)));
       default:
         return UNBOUNDED;
     }
@@ -163,6 +165,44 @@ function arithmetic(op: '+' | '-' | '*' | '/', a: NumberRange, b: NumberRange): 
       if (b.min <= 0 && b.max >= 0) return UNBOUNDED;
       if (![a.min, a.max, b.min, b.max].every(Number.isFinite)) return { ...UNBOUNDED, missing };
       return { ...hull([a.min / b.min, a.min / b.max, a.max / b.min, a.max / b.max]), missing };
+  }
+}
+
+/**
+ * Bounds of a numeric function from its arguments' bounds; each function is monotonic in every
+ * argument (or, for `abs`, on each side of 0), so the ends come from the arguments' ends. A missing
+ * argument makes the result missing.
+ */
+function mathBounds(name: string, args: NumberRange[]): NumberRange {
+  const missing = args.some((a) => a.missing);
+  const lowest = (ranges: NumberRange[]) => ({
+    min: Math.min(...ranges.map((r) => r.min)),
+    max: Math.min(...ranges.map((r) => r.max)),
+    missing,
+  });
+  const highest = (ranges: NumberRange[]) => ({
+    min: Math.max(...ranges.map((r) => r.min)),
+    max: Math.max(...ranges.map((r) => r.max)),
+    missing,
+  });
+  const [x, low, high] = args;
+  if (args.length === 0 || !x) return UNBOUNDED;
+  switch (name) {
+    case 'min':
+      return lowest(args);
+    case 'max':
+      return highest(args);
+    case 'clamp':
+      return low && high ? lowest([highest([x, low]), high]) : UNBOUNDED;
+    case 'abs':
+      if (x.min >= 0) return { min: x.min, max: x.max, missing };
+      if (x.max <= 0) return { min: -x.max, max: -x.min, missing };
+      return { min: 0, max: Math.max(-x.min, x.max), missing };
+    case 'round':
+      // Whole numbers around the ends: a safe hull whatever way halves are rounded.
+      return { min: Math.floor(x.min), max: Math.ceil(x.max), missing };
+    default:
+      return UNBOUNDED;
   }
 }
 

@@ -1,7 +1,7 @@
 // Lints: warnings about programs that are valid but probably not what the author meant (3xxx
 // codes, documented in grammar/README.md "Lints"). Errors stay errors; lints only run where the
 // checker found none, so they never pile onto a broken declaration:
-//   - unused lists, segments, scores and grades (MQL3001) only when the whole program is error-free,
+//   - unused lists and segments (MQL3001) only when the whole program is error-free,
 //     because a declaration with an error may hide the only reference;
 //   - every other lint per declaration, skipping declarations that contain an error.
 // A `// mql-ignore CODE` comment silences a lint on its line or on the next line of code below it;
@@ -115,7 +115,7 @@ function lintStageRequirements(decl: StageDecl, file: ProgramFile, out: Diagnost
   out.push(makeDiagnostic({ code: 'MQL3005', file: file.path, span: decl.name!.span, args: { name: decl.name!.name, reaching } }));
 }
 
-/** MQL3001: a list, segment, score or grade that no expression, stage, grade or test refers to. */
+/** MQL3001: a list or segment that no expression, stage, grade, field or test refers to. */
 function unusedDeclarations(analysis: Analysis): Diagnostic[] {
   const out: Diagnostic[] = [];
   // References grouped by key once: a program has thousands of declarations and references.
@@ -126,7 +126,9 @@ function unusedDeclarations(analysis: Analysis): Diagnostic[] {
     else referencesByKey.set(ref.key, [ref]);
   }
   for (const info of analysis.declarations.values()) {
-    if (info.kind !== 'list' && info.kind !== 'segment' && info.kind !== 'score' && info.kind !== 'grade') continue;
+    // Scores and grades are results in their own right (every one is in each lead's output), so
+    // one that nothing refers to is not dead code; only lists and segments are.
+    if (info.kind !== 'list' && info.kind !== 'segment') continue;
     const own = info.decl.span;
     const used = (referencesByKey.get(declKey(info.name)) ?? []).some(
       (ref) => !(ref.file === info.file && ref.span.start >= own.start && ref.span.end <= own.end),

@@ -11,6 +11,7 @@ import {
   type Expr as ArtifactExpr,
   type FieldSpec,
   type FieldType,
+  type MathFunction,
   type RulesArtifact,
   type Score,
   type ScoreRule,
@@ -288,14 +289,8 @@ class Lowering {
         };
       case 'In':
         return { op: 'in', negated: expr.negated, subject: this.expr(expr.subject, file), list: this.expr(expr.collection!, file) };
-      case 'TextTest': {
-        const subject = this.expr(expr.subject, file);
-        const value = this.expr(expr.value!, file);
-        if (expr.op === 'startsWith') return { op: 'starts_with', subject, value };
-        if (expr.op === 'endsWith') return { op: 'ends_with', subject, value };
-        const on = this.analysis.facts.types.get(expr.subject)?.kind === 'list' ? 'list' : 'text';
-        return { op: 'contains', on, subject, value };
-      }
+      case 'TextTest':
+        return this.textTest(expr, file);
       case 'Between':
         return { op: 'between', subject: this.expr(expr.subject, file), low: this.expr(expr.low!, file), high: this.expr(expr.high!, file) };
       case 'IsSet':
@@ -304,7 +299,29 @@ class Lowering {
         return { op: 'within', subject: this.expr(expr.subject, file), durationMs: expr.duration!.ms };
       case 'Call':
         return this.call(expr, file);
+      case 'FunctionCall':
+        return { op: 'math', fn: expr.name.name as MathFunction, args: expr.args.map((arg) => this.expr(arg, file)) };
     }
+  }
+
+  /**
+   * `x contains any ["a", "b"]` is lowered to `x contains "a" or x contains "b"` (an empty list to
+   * `false`), so the artifact needs no new expression kind and every back end already runs it.
+   */
+  private textTest(expr: Expr & { kind: 'TextTest' }, file: string): ArtifactExpr {
+    const subject = this.expr(expr.subject, file);
+    const single = (value: ArtifactExpr): ArtifactExpr => {
+      if (expr.op === 'startsWith') return { op: 'starts_with', subject, value };
+      if (expr.op === 'endsWith') return { op: 'ends_with', subject, value };
+      const on = this.analysis.facts.types.get(expr.subject)?.kind === 'list' ? 'list' : 'text';
+      return { op: 'contains', on, subject, value };
+    };
+    const value = this.expr(expr.value!, file);
+    if (!expr.any) return single(value);
+    if (value.op !== 'list') throw new Error('internal: `any` without a list in a checked program');
+    const tests = value.values.map((v) => single({ op: 'literal', type: typeof v === 'number' ? 'number' : 'string', value: v }));
+    if (tests.length === 0) return { op: 'literal', type: 'bool', value: false };
+    return tests.length === 1 ? tests[0]! : { op: 'or', args: tests };
   }
 
   private call(expr: CallExpr, file: string): ArtifactExpr {

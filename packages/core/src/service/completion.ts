@@ -12,6 +12,7 @@
 import type { IToken, TokenType } from 'chevrotain';
 import type { PathExpr, Span } from '../syntax/ast.js';
 import { ExprChecker } from '../check/check-expr.js';
+import { MATH_FUNCTION_INFO, type FunctionInfo } from '../check/functions.js';
 import type { Analysis } from '../check/checker.js';
 import type { ProgramFile } from '../check/program.js';
 import * as T from '../syntax/lexer.js';
@@ -127,6 +128,7 @@ const FUNCTIONS: Record<string, { snippet: string; detail: string }> = {
   none: { snippet: 'none(${1:event})', detail: 'true when no event matches' },
   sum: { snippet: 'sum(${1:event}, ${2:attribute})', detail: 'sum of a number attribute over matching events' },
   days_since: { snippet: 'days_since(${1:event})', detail: 'days since the latest matching event (or a date)' },
+  max: { snippet: mathSnippet(MATH_FUNCTION_INFO.max), detail: MATH_FUNCTION_INFO.max.doc },
 };
 
 class Completer {
@@ -190,6 +192,7 @@ class Completer {
     }
     if (!afterIn) {
       for (const field of this.analysis.lead?.fields.values() ?? []) items.push(fieldItem(field, 'field', 'lead field', '1'));
+      items.push(...mathFunctionItems());
     }
     return items;
   }
@@ -517,6 +520,17 @@ function dependentsOf(analysis: Analysis, name: string): Set<string> {
     }
   }
   return found;
+}
+
+/** `min`, `clamp`, …: names followed by `(` (`max`, a keyword, comes through FUNCTIONS). */
+function mathFunctionItems(): CompletionItem[] {
+  return Object.values(MATH_FUNCTION_INFO)
+    .filter((info) => info.name !== 'max')
+    .map((info) => ({ label: info.name, kind: 'function' as const, detail: info.doc, insertText: mathSnippet(info), snippet: true, sortText: '3' }));
+}
+
+function mathSnippet(info: FunctionInfo): string {
+  return `${info.name}(${info.params.map((p, i) => `\${${i + 1}:${p}}`).join(', ')})`;
 }
 
 function keywordOf(type: TokenType): string | undefined {

@@ -8,7 +8,9 @@ import type { SymbolDefinition } from '../check/symbols.js';
 import type { FieldInfo } from '../check/types.js';
 import { targetAt } from './navigation.js';
 import { formatBound, ruleContribution, scoreBounds } from '../lint/lint-bounds.js';
-import { programFile, sourceText, typeText } from './source.js';
+import { declarationIndexBefore, programFile, sourceText, tokenEnd, tokensBetween, typeText } from './source.js';
+import { functionSignature, mathFunction } from '../check/functions.js';
+import * as T from '../syntax/lexer.js';
 
 export interface HoverInfo {
   /** The name the hover is about. */
@@ -19,7 +21,7 @@ export interface HoverInfo {
 
 export function hoverAt(analysis: Analysis, file: string, offset: number): HoverInfo | undefined {
   const target = targetAt(analysis, file, offset);
-  if (!target) return undefined;
+  if (!target) return functionHover(analysis, file, offset);
   if (target.kind === 'import') return { span: target.span, contents: `Imports \`${target.target}\`` };
   const definition = target.definition;
   if (!definition) return undefined;
@@ -36,6 +38,21 @@ export function describeDefinition(analysis: Analysis, definition: SymbolDefinit
   }
   const decl = analysis.declarations.get(definition.name);
   return decl ? describeDeclaration(analysis, decl.decl, decl.file) : undefined;
+}
+
+/** A numeric function's name (followed by `(`) under the cursor: its signature and meaning. */
+function functionHover(analysis: Analysis, file: string, offset: number): HoverInfo | undefined {
+  const source = programFile(analysis, file);
+  if (!source) return undefined;
+  const index = declarationIndexBefore(source.ast.decls, offset);
+  const start = index >= 0 ? source.ast.decls[index]!.span.start : 0;
+  const tokens = tokensBetween(source.text, start, Math.min(source.text.length, offset + 64));
+  const at = tokens.findIndex((t) => t.startOffset <= offset && offset <= tokenEnd(t));
+  const token = tokens[at];
+  const info = token && tokens[at + 1]?.tokenType === T.LParen ? mathFunction(token.image) : undefined;
+  if (!token || !info) return undefined;
+  const contents = sections(codeBlock(`${functionSignature(info)} → number`), info.doc, 'function · missing when an argument is missing');
+  return { span: { start: token.startOffset, end: tokenEnd(token) }, contents };
 }
 
 function leadField(analysis: Analysis, path: string): FieldInfo | undefined {

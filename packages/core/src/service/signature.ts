@@ -1,7 +1,9 @@
-// Signature help for the event functions (`count`, `any`, `none`, `sum`, `days_since`): which call
-// the cursor is in, from the tokens of the declaration, and which argument it is at.
+// Signature help for the event functions (`count`, `any`, `none`, `sum`, `days_since`) and the
+// numeric functions (`min`, `max`, `clamp`, `round`, `abs`): which call the cursor is in, from the
+// tokens of the declaration, and which argument it is at.
 
 import type { Analysis } from '../check/checker.js';
+import { MATH_FUNCTION_INFO, functionSignature } from '../check/functions.js';
 import * as T from '../syntax/lexer.js';
 import { enclosingOpener } from './completion-context.js';
 import { declarationIndexBefore, programFile, tokenEnd, tokensBetween } from './source.js';
@@ -44,6 +46,18 @@ export const EVENT_FUNCTIONS: Record<string, SignatureInfo> = {
   },
 };
 
+/** `min(a, b, …) → number`, one parameter per name (a variadic one repeats the last). */
+export const MATH_SIGNATURES: Record<string, SignatureInfo> = Object.fromEntries(
+  Object.values(MATH_FUNCTION_INFO).map((info) => [
+    info.name,
+    {
+      label: `${functionSignature(info)} → number`,
+      documentation: `${info.doc} Missing when an argument is missing.`,
+      parameters: info.params.map((label) => ({ label, documentation: 'A number.' })),
+    },
+  ]),
+);
+
 export function signatureHelpAt(analysis: Analysis, file: string, offset: number): SignatureHelpInfo | undefined {
   const source = programFile(analysis, file);
   if (!source) return undefined;
@@ -56,8 +70,9 @@ export function signatureHelpAt(analysis: Analysis, file: string, offset: number
     const open = enclosingOpener(before.slice(0, end), [T.LParen]);
     if (open < 0) return undefined;
     const fn = before[open - 1];
-    const signature = fn && EVENT_FUNCTIONS[fn.image];
-    if (fn && signature && fn.tokenType !== T.Identifier) {
+    const math = fn && (fn.tokenType === T.Identifier || fn.tokenType === T.Max) && Object.hasOwn(MATH_SIGNATURES, fn.image) ? MATH_SIGNATURES[fn.image] : undefined;
+    const signature = math ?? (fn && fn.tokenType !== T.Identifier ? EVENT_FUNCTIONS[fn.image] : undefined);
+    if (fn && signature) {
       return { signature, activeParameter: Math.min(topLevelCommas(before.slice(open + 1)), signature.parameters.length - 1) };
     }
     end = open;

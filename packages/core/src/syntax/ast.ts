@@ -234,7 +234,16 @@ export interface FieldDecl {
   optional: boolean;
   type?: TypeNode;
   from?: StringLiteral;
+  /** `missing when [...]` / `missing when LISTNAME`: input values that mean "not given". */
+  placeholders?: Placeholders;
   doc?: string;
+  span: Span;
+}
+
+/** The placeholder values of a field: a literal list (`values`) or the name of a `list`. */
+export interface Placeholders {
+  values?: LiteralValue[];
+  list?: Identifier;
   span: Span;
 }
 
@@ -265,7 +274,8 @@ export type Expr =
   | BetweenExpr
   | IsSetExpr
   | WithinExpr
-  | CallExpr;
+  | CallExpr
+  | FunctionCall;
 
 export interface NumberLiteral {
   kind: 'Number';
@@ -342,10 +352,14 @@ export interface InExpr {
   span: Span;
 }
 
-/** `x contains "s"`, `x starts with "s"`, `x ends with "s"` (also `contains` on lists). */
+/**
+ * `x contains "s"`, `x starts with "s"`, `x ends with "s"` (also `contains` on lists); with `any`
+ * (`x contains any ["a", "b"]`) the value is a list and the test holds when it holds for one element.
+ */
 export interface TextTestExpr {
   kind: 'TextTest';
   op: 'contains' | 'startsWith' | 'endsWith';
+  any: boolean;
   subject: Expr;
   value?: Expr;
   opSpan: Span;
@@ -400,5 +414,18 @@ export interface CallExpr {
   arg?: Expr;
   /** For `sum(Q, attr)`. */
   attribute?: Identifier;
+  span: Span;
+}
+
+/**
+ * A numeric function call written with a name: `min(a, b)`, `max(a, b)`, `clamp(x, lo, hi)`,
+ * `round(x)`, `abs(x)`. The parser accepts any name here; the checker reports an unknown one once
+ * (MQL2040) with the list of functions.
+ */
+export interface FunctionCall {
+  kind: 'FunctionCall';
+  /** The name as written (a dotted path such as `a.b` is joined with dots). */
+  name: Identifier;
+  args: Expr[];
   span: Span;
 }

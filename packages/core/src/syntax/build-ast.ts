@@ -147,7 +147,7 @@ type Documented = { doc?: string; span: A.Span };
  * The keywords of a predicate form its operator span: `not in`, `starts with`, `is missing`, but
  * only `between` of `between a and b` (the `and` sits between the bounds).
  */
-const PREDICATE_KEYWORDS = ['Not', 'In', 'Contains', 'Starts', 'Ends', 'With', 'Between', 'Is', 'Set', 'Missing', 'Within'];
+const PREDICATE_KEYWORDS = ['Not', 'In', 'Contains', 'Starts', 'Ends', 'With', 'quantifier', 'Between', 'Is', 'Set', 'Missing', 'Within'];
 
 function predicateKeywordsSpan(node: CstNode): A.Span | undefined {
   const spans = PREDICATE_KEYWORDS.flatMap((key) => spanOfToken(tokenOf(node, key)) ?? []);
@@ -168,7 +168,7 @@ class AstBuilder {
     return node;
   }
 
-  private report(code: 'MQL1004' | 'MQL1005' | 'MQL1009', span: A.Span, args: Record<string, string> = {}): void {
+  private report(code: 'MQL1004' | 'MQL1005' | 'MQL1009' | 'MQL1020', span: A.Span, args: Record<string, string> = {}): void {
     this.diagnostics.push(makeDiagnostic({ code, file: this.input.file, span, args }));
   }
 
@@ -258,9 +258,21 @@ class AstBuilder {
     if (!name) return undefined;
     const type = this.type(nodeOf(node, 'type'));
     const from = this.string(tokenOf(node, 'String'));
+    const placeholders = this.placeholders(nodeOf(node, 'placeholders'));
     // The span stops before an optional trailing comma, which separates rather than belongs.
-    const span = cover(name.span, spanOfToken(tokenOf(node, 'Colon')), type?.span, spanOfToken(tokenOf(node, 'From')), from?.span);
-    return { name, optional: tokenOf(node, 'Question') !== undefined, type, from, span };
+    const span = cover(name.span, spanOfToken(tokenOf(node, 'Colon')), type?.span, spanOfToken(tokenOf(node, 'From')), from?.span, placeholders?.span);
+    const field: A.FieldDecl = { name, optional: tokenOf(node, 'Question') !== undefined, type, from, span };
+    if (placeholders) field.placeholders = placeholders;
+    return field;
+  }
+
+  private placeholders(node: CstNode | undefined): A.Placeholders | undefined {
+    const span = spanOfNode(node);
+    if (!node || !span) return undefined;
+    const list = this.identifier(tokenOf(node, 'list'));
+    if (list) return { list, span };
+    const array = nodeOf(node, 'literalArray');
+    return { values: array ? nodesOf(array, 'scalarLiteral').flatMap((e) => this.scalarLiteral(e) ?? []) : [], span };
   }
 
   private type(node: CstNode | undefined): A.TypeNode | undefined {
@@ -318,10 +330,9 @@ class AstBuilder {
     const span = spanOfNode(node);
     if (!span) return undefined;
     const pointsNode = nodeOf(node, 'points');
-    this.requireSign(pointsNode);
     const base = {
       label: this.string(tokenOf(node, 'label')),
-      points: this.signedNumber(pointsNode),
+      points: this.rulePoints(pointsNode),
       max: this.signedNumber(nodeOf(node, 'max')),
       span,
     };
@@ -330,12 +341,23 @@ class AstBuilder {
     return undefined; // neither `when` nor `per`: the parser has reported it
   }
 
-  /** LANGUAGE.md §6: points carry a sign; `15 when x` gets MQL1009 rather than a generic error. */
-  private requireSign(points: CstNode | undefined): void {
-    const number = tokenOf(points, 'Number');
-    if (number && !tokenOf(points, 'Plus') && !tokenOf(points, 'Minus')) {
-      this.report('MQL1009', tokenSpan(number), { text: number.image });
+  /**
+   * LANGUAGE.md §6: points are a sign and a literal number. `15 when x` gets MQL1009, and computed
+   * points (`+(x / 100) when …`, `+min(x, 20) when …`) get MQL1020, each one precise error.
+   */
+  private rulePoints(points: CstNode | undefined): A.SignedNumber | undefined {
+    const operand = nodeOf(points, 'unary');
+    const number = tokenOf(operand, 'Number') ?? tokenOf(points, 'Number');
+    const sign = tokenOf(points, 'Minus') ?? tokenOf(points, 'Plus');
+    const operandSpan = spanOfNode(operand);
+    if (!number || tokensOf(operand, 'Minus').length > 0) {
+      if (operandSpan) this.report('MQL1020', cover(operandSpan, spanOfToken(sign)));
+      return undefined;
     }
+    // Without a sign the rule is still built (as positive) so tools see it; MQL1009 says what to write.
+    if (!sign) this.report('MQL1009', tokenSpan(number), { text: number.image });
+    const magnitude = Number(number.image);
+    return { value: sign?.image === '-' ? -magnitude : magnitude, span: cover(tokenSpan(number), spanOfToken(sign)) };
   }
 
   private signedNumber(node: CstNode | undefined): A.SignedNumber | undefined {
@@ -562,9 +584,10 @@ class AstBuilder {
     const opSpan = predicateKeywordsSpan(node);
     if (!opSpan) return undefined;
     if (tokenOf(node, 'In')) return { kind: 'In', negated: !!tokenOf(node, 'Not'), subject, collection: right, opSpan, span };
-    if (tokenOf(node, 'Contains')) return { kind: 'TextTest', op: 'contains', subject, value: right, opSpan, span };
-    if (tokenOf(node, 'Starts')) return { kind: 'TextTest', op: 'startsWith', subject, value: right, opSpan, span };
-    if (tokenOf(node, 'Ends')) return { kind: 'TextTest', op: 'endsWith', subject, value: right, opSpan, span };
+    const any = tokenOf(node, 'quantifier') !== undefined;
+    if (tokenOf(node, 'Contains')) return { kind: 'TextTest', op: 'contains', any, subject, value: right, opSpan, span };
+    if (tokenOf(node, 'Starts')) return { kind: 'TextTest', op: 'startsWith', any, subject, value: right, opSpan, span };
+    if (tokenOf(node, 'Ends')) return { kind: 'TextTest', op: 'endsWith', any, subject, value: right, opSpan, span };
     if (tokenOf(node, 'Between')) {
       const low = this.additive(nodeOf(node, 'low'));
       const high = this.additive(nodeOf(node, 'high'));
@@ -604,10 +627,19 @@ class AstBuilder {
     return this.call(nodeOf(node, 'call'));
   }
 
-  private path(node: CstNode): A.PathExpr | undefined {
+  private path(node: CstNode): A.PathExpr | A.FunctionCall | undefined {
     const segments = tokensOf(node, 'segment').map((token) => this.identifier(token)!);
     const span = spanOfNode(node);
-    return segments.length > 0 && span ? { kind: 'Path', segments, span } : undefined;
+    if (segments.length === 0 || !span) return undefined;
+    const args = nodeOf(node, 'callArguments');
+    if (!args) return { kind: 'Path', segments, span };
+    const name = { name: segments.map((s) => s.name).join('.'), span: cover(segments[0]!.span, segments[segments.length - 1]!.span) };
+    return this.functionCall(name, args, span);
+  }
+
+  private functionCall(name: A.Identifier, args: CstNode, span: A.Span): A.FunctionCall {
+    const built = nodesOf(args, 'argument').flatMap((argument) => this.expression(argument) ?? []);
+    return { kind: 'FunctionCall', name, args: built, span };
   }
 
   private arrayLiteral(node: CstNode): A.ArrayLiteral {
@@ -615,10 +647,12 @@ class AstBuilder {
     return { kind: 'Array', elements, span: spanOfNode(node) ?? { start: 0, end: 0 } };
   }
 
-  private call(node: CstNode | undefined): A.CallExpr | undefined {
+  private call(node: CstNode | undefined): A.CallExpr | A.FunctionCall | undefined {
     const fnToken = tokenOf(node, 'fn');
     const span = spanOfNode(node);
     if (!node || !fnToken || !span) return undefined;
+    const maxArgs = nodeOf(node, 'callArguments');
+    if (maxArgs) return this.functionCall({ name: fnToken.image, span: tokenSpan(fnToken) }, maxArgs, span);
     const call: A.CallExpr = { kind: 'Call', fn: fnToken.image as A.CallExpr['fn'], fnSpan: tokenSpan(fnToken), span };
     const argument = nodeOf(node, 'daysSinceArgument');
     const query = this.eventQuery(nodeOf(argument ?? node, 'eventQuery'));

@@ -238,7 +238,18 @@ export class MqlParser extends CstParser {
       this.CONSUME(T.From);
       this.CONSUME(T.StringLit);
     });
+    this.OPTION4(() => this.SUBRULE(this.placeholders));
     this.OPTION3(() => this.CONSUME(T.Comma));
+  });
+
+  /** `missing when ["Select", "N/A"]` or `missing when LISTNAME`: input values that mean "not given". */
+  public placeholders = this.RULE('placeholders', () => {
+    this.CONSUME(T.Missing);
+    this.CONSUME(T.When);
+    this.OR({
+      ERR_MSG: 'a list of placeholder strings such as `["Select", "N/A"]` or a `list` name',
+      DEF: [{ ALT: () => this.SUBRULE(this.literalArray) }, { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'list' }) }],
+    });
   });
 
   public type = this.RULE('type', () => {
@@ -314,7 +325,7 @@ export class MqlParser extends CstParser {
       this.CONSUME(T.StringLit, { LABEL: 'label' });
       this.CONSUME(T.Colon);
     });
-    this.SUBRULE(this.signedNumber, { LABEL: 'points' });
+    this.SUBRULE(this.rulePoints, { LABEL: 'points' });
     this.OR({
       ERR_MSG: '`when` or `per`',
       DEF: [
@@ -338,7 +349,27 @@ export class MqlParser extends CstParser {
     });
   });
 
-  /** A literal number with an optional sign: rule points, caps and range bounds. */
+  /**
+   * Rule points: a sign and a number. Any other operand after the sign (`+(x / 100)`, `+min(…)`) is
+   * parsed too, so the AST builder can say in one error (MQL1020) that points are a literal number
+   * and where computed points go, instead of a cascade of syntax errors.
+   */
+  public rulePoints = this.RULE('rulePoints', () => {
+    this.OR({
+      ERR_MSG: 'rule points such as `+10` or `-5`',
+      DEF: [
+        {
+          ALT: () => {
+            this.OR2([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+            this.SUBRULE(this.unary);
+          },
+        },
+        { ALT: () => this.CONSUME(T.NumberLit) }, // no sign: MQL1009
+      ],
+    });
+  });
+
+  /** A literal number with an optional sign: caps and range bounds. */
   public signedNumber = this.RULE('signedNumber', () => {
     this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]));
     this.CONSUME(T.NumberLit);
@@ -579,6 +610,7 @@ export class MqlParser extends CstParser {
     {
       ALT: () => {
         this.CONSUME(T.Contains);
+        this.OPTION2({ GATE: this.anyIsQuantifier, DEF: () => this.CONSUME(T.Any, { LABEL: 'quantifier' }) });
         this.SUBRULE3(this.additive, { LABEL: 'right' });
       },
     },
@@ -586,6 +618,7 @@ export class MqlParser extends CstParser {
       ALT: () => {
         this.OR3([{ ALT: () => this.CONSUME(T.Starts) }, { ALT: () => this.CONSUME(T.Ends) }]);
         this.CONSUME(T.With);
+        this.OPTION3({ GATE: this.anyIsQuantifier, DEF: () => this.CONSUME2(T.Any, { LABEL: 'quantifier' }) });
         this.SUBRULE4(this.additive, { LABEL: 'right' });
       },
     },
@@ -614,6 +647,12 @@ export class MqlParser extends CstParser {
       },
     },
   ];
+
+  /**
+   * `contains any LIST`, `starts with any LIST`: `any` here is the quantifier unless `(` follows,
+   * which makes it the event function `any(Q)` (a boolean, which `contains` then rejects).
+   */
+  private readonly anyIsQuantifier = (): boolean => this.LA(2).tokenType !== T.LParen;
 
   public predicate = this.RULE('predicate', () => {
     this.OR(this.predicateAlternatives);
@@ -674,6 +713,22 @@ export class MqlParser extends CstParser {
         ],
       });
     });
+    // `min(a, b)`, `round(x)`: a name followed by `(` is a function call. A `(` can follow a name
+    // nowhere else, so this costs one token test per path and no alternative in `unary`.
+    this.OPTION(() => this.SUBRULE(this.callArguments));
+  });
+
+  /** `( expression { , expression } )` of a numeric function (`min`, `max`, `clamp`, `round`, `abs`). */
+  public callArguments = this.RULE('callArguments', () => {
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.expression, { LABEL: 'argument' });
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expression, { LABEL: 'argument' });
+      });
+    });
+    this.CONSUME(T.RParen);
   });
 
   public parenExpr = this.RULE('parenExpr', () => {
@@ -696,9 +751,18 @@ export class MqlParser extends CstParser {
     this.CONSUME(T.RBracket);
   });
 
-  /** `count(Q)`, `any(Q)`, `none(Q)`, `sum(Q, attr)`, `days_since(Q or date)`. */
+  /**
+   * `count(Q)`, `any(Q)`, `none(Q)`, `sum(Q, attr)`, `days_since(Q or date)`, and `max(a, b)`,
+   * whose name is a keyword (score rules' `max M`); the other numeric functions are names (`path`).
+   */
   public call = this.RULE('call', () => {
     this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Max, { LABEL: 'fn' });
+          this.SUBRULE(this.callArguments);
+        },
+      },
       {
         ALT: () => {
           this.OR2([
@@ -766,14 +830,48 @@ export class MqlParser extends CstParser {
   private startsScoreRule(): boolean {
     const sign = this.LA(1).tokenType; // checked first: this runs before every `+`/`-` loop step
     if (sign !== T.Plus && sign !== T.Minus) return false;
-    const keyword = this.LA(3).tokenType;
-    return this.LA(2).tokenType === T.NumberLit && (keyword === T.When || keyword === T.Per);
+    const second = this.LA(2).tokenType;
+    if (second === T.NumberLit) return isRuleKeyword(this.LA(3).tokenType);
+    return this.startsComputedPoints(second);
+  }
+
+  /**
+   * The same gate for points that are one operand other than a number, `+(x / 100) when` or
+   * `+min(x, 20) when`, which are not valid (MQL1020) but must still start a new rule so that the
+   * error is that one message. `when`/`per` cannot follow an expression, so this reading is the only
+   * one; the operand is a parenthesis, a call or a dotted name, scanned to its end.
+   */
+  private startsComputedPoints(second: TokenType): boolean {
+    let i = 2;
+    if (second === T.Identifier || second === T.Max) {
+      i++;
+      while (this.LA(i).tokenType === T.Dot && this.LA(i + 1).tokenType === T.Identifier) i += 2;
+      if (this.LA(i).tokenType !== T.LParen) return isRuleKeyword(this.LA(i).tokenType);
+    } else if (second !== T.LParen) {
+      return false;
+    }
+    return isRuleKeyword(this.LA(this.closingParen(i) + 1).tokenType);
+  }
+
+  /** The look-ahead index of the `)` matching the `(` at index `open` (or of the end of input). */
+  private closingParen(open: number): number {
+    let depth = 0;
+    for (let i = open; ; i++) {
+      const type = this.LA(i).tokenType;
+      if (type === T.LParen) depth++;
+      else if (type === T.RParen && --depth === 0) return i;
+      else if (type === EOF) return i;
+    }
   }
 
   private startsEventQuery(): boolean {
     const next = this.LA(2).tokenType;
     return this.LA(1).tokenType === T.Identifier && (next === T.RParen || next === T.Within || next === T.Where);
   }
+}
+
+function isRuleKeyword(type: TokenType): boolean {
+  return type === T.When || type === T.Per;
 }
 
 /** The one parser instance; Chevrotain parsers are built once and reused by resetting `input`. */

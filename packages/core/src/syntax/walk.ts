@@ -37,6 +37,9 @@ export function exprChildren(expr: Expr): Expr[] {
     case 'Call':
       out.push(expr.query?.where, expr.arg);
       break;
+    case 'FunctionCall':
+      out.push(...expr.args);
+      break;
     default:
       break;
   }
