@@ -1,6 +1,6 @@
 // `mql check --format json|sarif|github` and its exit codes, run as CI runs it: the built command,
 // in a folder holding a program with errors (one with a related location, two with fixes) and a
-// file in a folder whose name needs escaping, with lint warnings.
+// file in a folder whose name needs escaping, with lint warnings (an unused list and segment, an unreachable grade band).
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -46,6 +46,7 @@ score fit = 1
 const SIZE = `import "../lead.mql"
 
 list unused = ["x"]
+segment big = employees > 1000
 score size {
   range 0 to 10
   "Big": +5 when employees > 100
@@ -111,9 +112,9 @@ const EXPECTED_JSON: CheckReport = {
     {
       code: 'MQL3001',
       severity: 'warning',
-      message: 'grade `g` is never used',
+      message: 'segment `big` is never used',
       file: 'team, sales/size.mql',
-      range: range(8, 7, 8, 8),
+      range: range(4, 9, 4, 12),
       related: [],
       fixes: [],
     },
@@ -122,7 +123,7 @@ const EXPECTED_JSON: CheckReport = {
       severity: 'warning',
       message: 'grade band `A` can never be chosen: the highest `size` can get is 5, the points of its only positive rule',
       file: 'team, sales/size.mql',
-      range: range(9, 3, 9, 20),
+      range: range(10, 3, 10, 20),
       related: [],
       fixes: [],
     },
@@ -155,8 +156,8 @@ describe('mql check --format github', () => {
         '::error file=rules.mql,line=6,endLine=6,col=31,endColumn=38,title=MQL2009::"gol%25d" is not a member of the enum "gold" | "silver"; did you mean "gold"?%0Ahelp: Change to "gold"',
         '::error file=rules.mql,line=8,endLine=8,col=7,endColumn=10,title=MQL2003::`fit` is declared more than once%0Anote: `fit` is first declared here (rules.mql:4:7)',
         '::warning file=team%2C sales/size.mql,line=3,endLine=3,col=6,endColumn=12,title=MQL3001::list `unused` is never used',
-        '::warning file=team%2C sales/size.mql,line=8,endLine=8,col=7,endColumn=8,title=MQL3001::grade `g` is never used',
-        '::warning file=team%2C sales/size.mql,line=9,endLine=9,col=3,endColumn=20,title=MQL3002::grade band `A` can never be chosen: the highest `size` can get is 5, the points of its only positive rule',
+        '::warning file=team%2C sales/size.mql,line=4,endLine=4,col=9,endColumn=12,title=MQL3001::segment `big` is never used',
+        '::warning file=team%2C sales/size.mql,line=10,endLine=10,col=3,endColumn=20,title=MQL3002::grade band `A` can never be chosen: the highest `size` can get is 5, the points of its only positive rule',
         '',
       ].join('\n'),
     );
