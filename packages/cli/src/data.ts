@@ -15,7 +15,7 @@ import { suggest } from '@mql/core';
 import { foldHeader, type EventTable, type HeaderBinding, type LeadTable, type RecordError, type RulesEngine } from '@mql/runtime';
 import { csvRecords, delimiterName, otherDelimiterIn, type CsvHeader } from './csv-read.js';
 import { UsageError } from './host.js';
-import { readLines } from './lines.js';
+import { readLines, withoutBom } from './lines.js';
 import { plural } from './report.js';
 
 /** Where a record is in its input. */
@@ -81,12 +81,12 @@ export function fileSize(file: string): number {
 /** `--lead FILE`: one lead record, a JSON object. */
 export function singleLead(file: string, options: DataOptions): LeadSource {
   const total = fileSize(file);
-  const parsed = parseJson(readFileSync(file, 'utf8'));
+  const parsed = parseJson(withoutBom(readFileSync(file, 'utf8')));
   if (parsed.ok && Array.isArray(parsed.value)) {
     throw new UsageError(`${file} holds a JSON array: use --data for many leads, --lead for one lead object`);
   }
   const item: LeadInput = parsed.ok
-    ? { position: { kind: 'file' }, ...idOf(parsed.value, options.idKey), ok: true, record: parsed.value }
+    ? { position: { kind: 'file' }, ...keysOf(parsed.value, options), ok: true, record: parsed.value }
     : { position: { kind: 'file' }, ok: false, errors: [{ path: '', message: parsed.message }] };
   return { items: [item], progress: () => ({ done: total, total }), notes: () => [] };
 }
@@ -109,7 +109,7 @@ export async function leadSource(file: string, engine: RulesEngine, options: Dat
 // JSON and JSONL
 
 function jsonArray(file: string, total: number, options: DataOptions): LeadSource {
-  const parsed = parseJson(readFileSync(file, 'utf8'));
+  const parsed = parseJson(withoutBom(readFileSync(file, 'utf8')));
   if (!parsed.ok) throw new UsageError(`${file}: ${parsed.message}`);
   if (!Array.isArray(parsed.value)) {
     throw new UsageError(`${file} must hold a JSON array of lead records (use --lead for a single lead object)`);
@@ -117,7 +117,7 @@ function jsonArray(file: string, total: number, options: DataOptions): LeadSourc
   const records: unknown[] = parsed.value;
   async function* items(): AsyncGenerator<LeadInput> {
     for (let index = 0; index < records.length; index++) {
-      yield { position: { kind: 'index', index }, ...idOf(records[index], options.idKey), ok: true, record: records[index] };
+      yield { position: { kind: 'index', index }, ...keysOf(records[index], options), ok: true, record: records[index] };
     }
   }
   return { items: items(), progress: () => ({ done: total, total }), notes: () => [] };
@@ -126,18 +126,18 @@ function jsonArray(file: string, total: number, options: DataOptions): LeadSourc
 /** One record per non-blank line; a line that is not JSON is an invalid record, not the end of the batch. */
 async function* jsonLines(stream: NodeJS.ReadableStream, options: DataOptions): AsyncGenerator<LeadInput> {
   for await (const { line, text } of readLines(stream as AsyncIterable<Buffer>)) {
-    const item = leadFromLine(text, line, options.idKey);
+    const item = leadFromLine(text, line, options);
     if (item) yield item;
   }
 }
 
 /** One JSON line as a lead (undefined for a blank line); shared with the eval workers (parallel.ts). */
-export function leadFromLine(text: string, line: number, idKey: string): LeadInput | undefined {
+export function leadFromLine(text: string, line: number, keys: RecordKeys): LeadInput | undefined {
   if (text.trim() === '') return undefined;
   const parsed = parseJson(text);
   const position: Position = { kind: 'line', line };
   return parsed.ok
-    ? { position, ...idOf(parsed.value, idKey), ok: true, record: parsed.value }
+    ? { position, ...keysOf(parsed.value, keys), ok: true, record: parsed.value }
     : { position, ok: false, errors: [{ path: '', message: parsed.message }] };
 }
 
@@ -148,7 +148,7 @@ export function leadLabeller(fields: FieldSpec[]): (item: LeadInput) => string {
   return (item) => {
     if (item.id !== undefined) return item.id;
     const record = item.ok ? (item.record as Record<string, unknown>) : undefined;
-    const value = emailKey !== undefined ? record?.[emailKey] : undefined;
+    const value = emailKey !== undefined && record !== undefined && Object.hasOwn(record, emailKey) ? record[emailKey] : undefined;
     return typeof value === 'string' ? value : positionText(item.position);
   };
 }
@@ -161,10 +161,36 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; me
   }
 }
 
-function idOf(record: unknown, key: string): { id?: string } {
+/** What a JSON record's id and `--include` keys are read from. */
+export interface RecordKeys {
+  idKey: string;
+  include?: readonly string[];
+}
+
+/**
+ * A JSON record's id and included values. Keys match like CSV headers (exact spelling, else letter
+ * case and spaces ignored) and only own keys count, so `--id-key constructor` is an ordinary key.
+ */
+function keysOf(record: unknown, keys: RecordKeys): { id?: string; included?: Record<string, string> } {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return {};
-  const id = (record as Record<string, unknown>)[key];
-  return typeof id === 'string' || typeof id === 'number' ? { id: String(id) } : {};
+  const object = record as Record<string, unknown>;
+  const id = valueOf(object, keys.idKey);
+  const found: { id?: string; included?: Record<string, string> } = typeof id === 'string' || typeof id === 'number' ? { id: String(id) } : {};
+  if (keys.include && keys.include.length > 0) found.included = Object.fromEntries(keys.include.map((key) => [key, cellText(valueOf(object, key))]));
+  return found;
+}
+
+function valueOf(object: Record<string, unknown>, key: string): unknown {
+  if (Object.hasOwn(object, key)) return object[key];
+  const folded = foldHeader(key);
+  const match = Object.keys(object).find((k) => foldHeader(k) === folded);
+  return match === undefined ? undefined : object[match];
+}
+
+/** An included JSON value as a CSV cell would hold it. */
+function cellText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 // ---------------------------------------------------------------------------------------------

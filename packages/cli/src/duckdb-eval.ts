@@ -18,7 +18,8 @@ import type { EvaluationResult, RulesEngine } from '@mql/runtime';
 import { compileSql, DIALECT_TABLE, qualifiedColumn } from '@mql/sql';
 import { checkHeader, dataFormatOf, fileSize, type Position } from './data.js';
 import { UsageError } from './host.js';
-import type { BatchSummary, ResultWriter } from './output.js';
+import type { ResultWriter } from './output.js';
+import { countResult, type BatchSummary } from './summary.js';
 
 const d = DIALECT_TABLE.duckdb;
 const q = (name: string) => d.ident(name);
@@ -108,10 +109,10 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
     for (const row of rows) {
       const result = resultOf(artifact, row);
       run.summary.records++;
-      const stage = result.stage ?? 'none';
-      run.summary.stages.set(stage, run.summary.stages.get(stage)! + 1);
+      countResult(run.summary, result);
       const where = position(Number(row.mql_row));
       const idText = row.mql_id === null ? undefined : String(row.mql_id);
+      if (idText !== undefined) run.summary.withId++;
       await run.writer.add({ position: where, ...(idText !== undefined ? { id: idText } : {}), label: idText ?? (row.mql_label as string | null) ?? `line ${'line' in where ? where.line : 0}`, result });
     }
   }

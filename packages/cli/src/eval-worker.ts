@@ -8,18 +8,23 @@ import { leadFromLine, leadLabeller } from './data.js';
 import { linesOf } from './lines.js';
 import { resultLine } from './output.js';
 import type { BatchResult, LineBatch, WorkerSetup } from './parallel.js';
+import { countResult, inputPaths, notePresentKeys } from './summary.js';
 
 const setup = workerData as WorkerSetup;
 const engine = load(setup.artifact);
 const labelOf = leadLabeller(engine.artifact.lead.fields);
 
+const keyPaths = inputPaths(engine.artifact.lead.fields).map((p) => p.path);
+
 const encoder = new TextEncoder();
 
 function evaluateBatch(batch: LineBatch): BatchResult {
-  const out: BatchResult = { seq: batch.seq, bytes: new Uint8Array(0), records: 0, stages: {}, invalid: [] };
+  const out: BatchResult = { seq: batch.seq, bytes: new Uint8Array(0), records: 0, stages: {}, reached: {}, seenKeys: [], invalid: [] };
+  const counts = { stages: new Map<string, number>(), reached: new Map<string, number>() };
+  const seen = new Set<string>();
   const parts: string[] = [];
   linesOf(batch.bytes).forEach((text, i) => {
-    const item = leadFromLine(text, batch.firstLine + i, setup.idKey);
+    const item = leadFromLine(text, batch.firstLine + i, setup);
     if (!item) return;
     out.records++;
     const id = item.id !== undefined ? { id: item.id } : {};
@@ -27,16 +32,20 @@ function evaluateBatch(batch: LineBatch): BatchResult {
       out.invalid.push({ position: item.position, ...id, errors: item.errors });
       return;
     }
+    notePresentKeys(item.record, keyPaths, seen);
     const evaluation = engine.evaluate(item.record, { now: setup.now, explain: setup.explain });
     if (!evaluation.ok) {
       out.invalid.push({ position: item.position, ...id, errors: evaluation.errors });
       return;
     }
-    const stage = evaluation.result.stage ?? 'none';
-    out.stages[stage] = (out.stages[stage] ?? 0) + 1;
-    parts.push(resultLine(setup.format, { position: item.position, ...id, label: labelOf(item), result: evaluation.result }, engine));
+    countResult(counts, evaluation.result);
+    const included = item.included ? { included: item.included } : {};
+    parts.push(resultLine(setup.format, { position: item.position, ...id, ...included, label: labelOf(item), result: evaluation.result }, engine, setup.include));
   });
   out.bytes = encoder.encode(parts.join(''));
+  out.stages = Object.fromEntries(counts.stages);
+  out.reached = Object.fromEntries(counts.reached);
+  out.seenKeys = [...seen];
   return out;
 }
 

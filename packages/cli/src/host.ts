@@ -1,7 +1,7 @@
 // File-system access for the CLI: the SourceHost core reads programs through, discovery of .mql
 // files below folders, and paths shown relative to the working directory.
 
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FOLDERS_NOT_SEARCHED, type SourceHost } from '@mql/core';
 import { nodeSourceHost, readTextFile } from '@mql/node-host';
@@ -32,6 +32,28 @@ export function displayPath(file: string): string {
 
 
 export class UsageError extends Error {}
+
+/** Before a long run: the folder of a file to write must exist (a usage error, not a crash at the end). */
+export function checkOutputFolder(file: string): void {
+  const folder = path.dirname(path.resolve(file));
+  let isFolder = false;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isFolder) throw new UsageError(`cannot write ${file}: there is no folder ${displayPath(folder)} (create it first)`);
+}
+
+/** Writes a file the user named (`-o`, `--errors`); a missing folder or a refused write is a usage error, not a crash. */
+export function writeOutputFile(file: string, text: string): void {
+  checkOutputFolder(file);
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
 
 /** Every .mql file named or below a named folder, sorted, each once. */
 export function collectMqlFiles(targets: readonly string[]): string[] {

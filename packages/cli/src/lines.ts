@@ -108,3 +108,8 @@ export async function* readLines(stream: AsyncIterable<Buffer>): AsyncGenerator<
   const rest = cutter.end();
   if (rest) for (const text of linesOf(rest)) yield { line: ++line, text };
 }
+
+/** A whole file's text (JSON, an artifact) without the byte-order mark some editors write first. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

@@ -3,10 +3,12 @@
 
 import { once } from 'node:events';
 import cliProgress from 'cli-progress';
-import type { RecordError, EvaluationResult, RulesEngine } from '@mql/runtime';
+import type { EvaluationResult, RulesEngine } from '@mql/runtime';
 import { positionText, type Position } from './data.js';
 import { formatNumber, renderExplanation, type ExplainContext } from './explain.js';
-import { colors, plural } from './report.js';
+import { colors } from './report.js';
+import { NO_STAGE } from './summary.js';
+export type { InvalidLead } from './summary.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'jsonl', 'csv'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -14,15 +16,11 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export interface EvaluatedLead {
   position: Position;
   id?: string;
+  /** Input columns passed through with `--include`, as text, in the order asked. */
+  included?: Record<string, string>;
   /** The id, else the email, else the position: how people recognise the lead. */
   label: string;
   result: EvaluationResult;
-}
-
-export interface InvalidLead {
-  position: Position;
-  id?: string;
-  errors: RecordError[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -62,14 +60,20 @@ export interface ResultWriter {
   finish(): Promise<void>;
 }
 
-export function resultWriter(format: OutputFormat | 'explain', out: Stdout, engine: RulesEngine, explain: ExplainContext): ResultWriter {
+export function resultWriter(
+  format: OutputFormat | 'explain',
+  out: Stdout,
+  engine: RulesEngine,
+  explain: ExplainContext,
+  include: readonly string[] = [],
+): ResultWriter {
   switch (format) {
     case 'json':
       return new JsonWriter(out);
     case 'jsonl':
-      return { add: (lead) => out.write(resultLine('jsonl', lead, engine)), finish: () => Promise.resolve() };
+      return { add: (lead) => out.write(resultLine('jsonl', lead, engine, include)), finish: () => Promise.resolve() };
     case 'csv':
-      return new CsvWriter(out, engine);
+      return new CsvWriter(out, engine, include);
     case 'table':
       return new TableWriter(out, engine);
     case 'explain':
@@ -77,10 +81,13 @@ export function resultWriter(format: OutputFormat | 'explain', out: Stdout, engi
   }
 }
 
-/** A JSON result: where the record was (`line` or `index`), its `id` when it has one, the result. */
+/**
+ * A JSON result: where the record was (`line` or `index`), its `id` when it has one, the input
+ * columns asked for with `--include` (`included`), the result.
+ */
 function jsonItem(lead: EvaluatedLead): Record<string, unknown> {
   const where = lead.position.kind === 'line' ? { line: lead.position.line } : lead.position.kind === 'index' ? { index: lead.position.index } : {};
-  return { ...where, ...(lead.id !== undefined ? { id: lead.id } : {}), result: lead.result };
+  return { ...where, ...(lead.id !== undefined ? { id: lead.id } : {}), ...(lead.included ? { included: lead.included } : {}), result: lead.result };
 }
 
 class JsonWriter implements ResultWriter {
@@ -98,41 +105,81 @@ class JsonWriter implements ResultWriter {
   }
 }
 
-/** `id,stage,<every score>,<every grade>`; an empty stage cell means none. */
+/**
+ * `id,stage,<every score>,<every grade>,<every segment>,<stage> qualified…,<included columns>`.
+ * No stage is `none`, as in the table and the summary (JSON has `null`).
+ */
 class CsvWriter implements ResultWriter {
   private started = false;
 
   constructor(
     private readonly out: Stdout,
     private readonly engine: RulesEngine,
+    private readonly include: readonly string[],
   ) {}
 
   async add(lead: EvaluatedLead): Promise<void> {
-    if (!this.started) await this.out.write(csvHeader(this.engine));
+    if (!this.started) await this.out.write(csvHeader(this.engine, this.include));
     this.started = true;
-    await this.out.write(resultLine('csv', lead, this.engine));
+    await this.out.write(resultLine('csv', lead, this.engine, this.include));
   }
 
   async finish(): Promise<void> {
-    if (!this.started) await this.out.write(csvHeader(this.engine));
+    if (!this.started) await this.out.write(csvHeader(this.engine, this.include));
   }
 }
 
-export function csvHeader(engine: RulesEngine): string {
-  return `${['id', 'stage', ...engine.scoreNames, ...engine.gradeNames].map(csvCell).join(',')}\n`;
+export function csvHeader(engine: RulesEngine, include: readonly string[] = []): string {
+  const columns = ['id', 'stage', ...engine.scoreNames, ...engine.gradeNames, ...engine.segmentNames, ...engine.stageNames.map((s) => `${s} qualified`), ...include];
+  return `${columns.map(csvCell).join(',')}\n`;
 }
 
 /** One result as a line of the line-per-lead formats; shared with the eval workers (parallel.ts). */
-export function resultLine(format: 'jsonl' | 'csv', lead: EvaluatedLead, engine: RulesEngine): string {
+export function resultLine(format: 'jsonl' | 'csv', lead: EvaluatedLead, engine: RulesEngine, include: readonly string[] = []): string {
   if (format === 'jsonl') return `${JSON.stringify(jsonItem(lead))}\n`;
   const { result } = lead;
-  const cells = [lead.label, result.stage ?? '', ...engine.scoreNames.map((n) => String(result.scores[n])), ...engine.gradeNames.map((n) => result.grades[n]!)];
+  const cells = [
+    lead.label,
+    result.stage ?? NO_STAGE,
+    ...engine.scoreNames.map((n) => String(result.scores[n])),
+    ...engine.gradeNames.map((n) => result.grades[n]!),
+    ...engine.segmentNames.map((n) => String(result.segments[n])),
+    ...engine.stageNames.map((n) => String(result.stages[n]!.qualified)),
+    ...include.map((column) => lead.included?.[column] ?? ''),
+  ];
   return `${cells.map(csvCell).join(',')}\n`;
 }
 
-/** RFC 4180 quoting: one rule, so no CSV writer library for it. */
+/**
+ * RFC 4180 quoting: one rule, so no CSV writer library for it. A cell that a spreadsheet would
+ * run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading
+ * `'`, as OWASP advises; a number (`-10`) is left alone.
+ */
 function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  const safe = FORMULA_START.test(text) && !NUMBER.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NUMBER = /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i;
+
+/**
+ * Text for a terminal: control characters (an escape sequence in a name or a label) are shown as
+ * `\u001b` instead of being run by the terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A result with every string made printable, for the human formats. */
+export function printableDeep<T>(value: T): T {
+  if (typeof value === 'string') return printable(value) as T;
+  if (Array.isArray(value)) return value.map(printableDeep) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [printable(k), printableDeep(v)])) as T;
+  }
+  return value;
 }
 
 /**
@@ -151,7 +198,7 @@ class TableWriter implements ResultWriter {
     private readonly out: Stdout,
     private readonly engine: RulesEngine,
   ) {
-    this.header = ['lead', 'stage', ...engine.scoreNames, ...engine.gradeNames];
+    this.header = ['lead', 'stage', ...engine.scoreNames, ...engine.gradeNames].map(printable);
     this.scoreColumns = new Set(engine.scoreNames.map((_, i) => i + 2));
   }
 
@@ -159,10 +206,10 @@ class TableWriter implements ResultWriter {
     const { result } = lead;
     const row = [
       lead.label,
-      result.stage ?? 'none',
+      result.stage ?? NO_STAGE,
       ...this.engine.scoreNames.map((n) => formatNumber(result.scores[n]!)),
       ...this.engine.gradeNames.map((n) => result.grades[n]!),
-    ];
+    ].map(printable);
     if (this.widths) return this.out.write(this.line(row));
     this.pending.push(row);
     if (this.pending.length >= TableWriter.SAMPLE) await this.release();
@@ -193,45 +240,13 @@ class ExplainWriter implements ResultWriter {
 
   add(lead: EvaluatedLead): Promise<void> {
     const where = lead.position.kind === 'file' ? '' : colors.dim(` (${positionText(lead.position)})`);
-    const lines = [`${colors.bold(`Lead ${lead.label}`)}${where}`, ...renderExplanation(lead.result, this.context, '  ')];
+    const lines = [`${colors.bold(`Lead ${printable(lead.label)}`)}${where}`, ...renderExplanation(printableDeep(lead.result), this.context, '  ')];
     return this.out.write(`${lines.join('\n')}\n\n`);
   }
 
   finish(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Summary
-
-export interface BatchSummary {
-  now: number;
-  records: number;
-  /** By stage name in program order, then `none`. */
-  stages: Map<string, number>;
-  invalid: InvalidLead[];
-  notes: string[];
-}
-
-export function summaryText(summary: BatchSummary): string {
-  const evaluated = summary.records - summary.invalid.length;
-  const counts = [...summary.stages].map(([stage, count]) => `${stage} ${count}`).join(', ');
-  const lines = [`Evaluated ${plural(evaluated, 'lead')} at ${new Date(summary.now).toISOString()}: ${counts}`];
-  if (summary.invalid.length > 0) {
-    lines.push(colors.yellow(`${plural(summary.invalid.length, 'invalid record')} (not evaluated):`));
-    const ordered = [...summary.invalid].sort((a, b) => order(a.position) - order(b.position));
-    for (const lead of ordered) {
-      const name = `${positionText(lead.position)}${lead.id !== undefined ? ` (${lead.id})` : ''}`;
-      lines.push(`  ${name}: ${lead.errors.map((e) => (e.path === '' ? e.message : `${e.path}: ${e.message}`)).join('; ')}`);
-    }
-  }
-  for (const note of summary.notes) lines.push(colors.dim(note));
-  return `${lines.join('\n')}\n`;
-}
-
-function order(position: Position): number {
-  return position.kind === 'line' ? position.line : position.kind === 'index' ? position.index : 0;
 }
 
 // ---------------------------------------------------------------------------------------------

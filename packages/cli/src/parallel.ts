@@ -19,6 +19,8 @@ export interface WorkerSetup {
   explain: boolean;
   format: 'jsonl' | 'csv';
   idKey: string;
+  /** `--include`: input keys passed through to the output. */
+  include: readonly string[];
 }
 
 export interface LineBatch {
@@ -36,6 +38,10 @@ export interface BatchResult {
   /** Records read (blank lines are not records). */
   records: number;
   stages: Record<string, number>;
+  /** Leads that qualified for each stage. */
+  reached: Record<string, number>;
+  /** Lead schema key paths present in at least one record of the batch. */
+  seenKeys: string[];
   invalid: InvalidLead[];
 }
 

@@ -7,6 +7,7 @@ import type { SourceLocation } from '@mql/artifact';
 import { compileProgram, type Diagnostic, type ProgramFile } from '@mql/core';
 import { ArtifactError, load, type RulesEngine } from '@mql/runtime';
 import { displayPath, MAX_ARTIFACT_BYTES, nodeHost, readNamedFile, toCorePath, UsageError } from './host.js';
+import { withoutBom } from './lines.js';
 import { FileIndex, colors, countBySeverity, formatDiagnostics, plural } from './report.js';
 
 export interface Rules {
@@ -66,7 +67,7 @@ export function reportCompileErrors(
 function loadArtifact(file: string, text: string): Rules {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(withoutBom(text));
   } catch (error) {
     throw new UsageError(`${file} is not a rules artifact: invalid JSON (${(error as Error).message})`);
   }

@@ -74,7 +74,7 @@ describe('mql eval --workers', () => {
     expect(single.stderr).toContain('line 5: invalid JSON');
     expect(parallel.stdout).toBe(single.stdout);
     expect(parallel.stderr).toBe(single.stderr);
-  });
+  }, 120_000);
 
   it('is byte-identical to one thread on randomly damaged files (seeded)', () => {
     const lines = readFileSync('examples/data/sample-leads.jsonl', 'utf8').trimEnd().split('\n');
@@ -94,7 +94,7 @@ describe('mql eval --workers', () => {
     expect(single.stderr).toMatch(/invalid records? \(not evaluated\)/);
     expect(parallel.stdout).toBe(single.stdout);
     expect(parallel.stderr).toBe(single.stderr);
-  });
+  }, 120_000);
 
   it('caps --workers at what the machine can use, with a message', () => {
     const run = mql(['eval', FUNNEL, '--data', 'examples/data/sample-leads.jsonl', '--now', EXAMPLE_NOW, '--format', 'jsonl', '--lean', '--workers', '200']);

@@ -11,7 +11,12 @@ const temp = mkdtempSync(join(tmpdir(), 'mql-eval-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 const NOW = ['--now', EXAMPLE_NOW];
-const SUMMARY_5000 = 'Evaluated 5000 leads at 2026-11-01T00:00:00.000Z: MQL 386, SAL 299, SQO 197, none 4118\n';
+const SUMMARY_5000 = [
+  'Evaluated 5000 leads at 2026-11-01T00:00:00.000Z',
+  '  reached (qualified, counted in every stage reached): MQL 882, SAL 496, SQO 197',
+  '  furthest stage (each lead once): MQL 386, SAL 299, SQO 197, none 4118',
+  '',
+].join('\n');
 
 interface JsonItem {
   line?: number;
@@ -63,13 +68,15 @@ describe('mql eval --data (JSONL and CSV)', () => {
     expect(jsonLines(run.stdout)).toHaveLength(45);
     expect(run.stderr).toBe(
       [
-        'Evaluated 45 leads at 2026-11-01T00:00:00.000Z: MQL 0, SAL 5, SQO 0, none 40',
-        '5 invalid records (not evaluated):',
-        '  line 1 (L0000001): Email: required field is missing',
-        '  line 9 (L0000009): company.employees: expected a number, got "about 200"',
-        '  line 10 (L0000010): events[0].at: expected a date (ISO-8601 or epoch milliseconds), got "not-a-date"',
-        '  line 19 (L0000019): seniority: expected one of "ic", "manager", "director", "vp", "cxo", got "svp"',
-        '  line 37 (L0000037): Email: required field is missing',
+        'Evaluated 45 leads at 2026-11-01T00:00:00.000Z',
+        '  reached (qualified, counted in every stage reached): MQL 5, SAL 5, SQO 0',
+        '  furthest stage (each lead once): MQL 0, SAL 5, SQO 0, none 40',
+        '5 invalid records (not evaluated), by field and message:',
+        '  Email: required field is missing — 2 records: line 1 (L0000001), line 37 (L0000037)',
+        '  company.employees: expected a number — 1 record: line 9 (L0000009) "about 200"',
+        '  events[].at: expected a date (ISO-8601 or epoch milliseconds) — 1 record: line 10 (L0000010) "not-a-date"',
+        '  seniority: expected one of "ic", "manager", "director", "vp", "cxo" — 1 record: line 19 (L0000019) "svp"',
+        '(--errors FILE writes every record error as JSON lines)',
         '',
       ].join('\n'),
     );
@@ -82,21 +89,26 @@ describe('mql eval --data (JSONL and CSV)', () => {
     writeFileSync(file, [sample[0], '{"id": "X", "Email": oops', '', '[1, 2]', sample[1], ''].join('\n'));
     const run = mql(['eval', FUNNEL, '--data', file, ...NOW, '--format', 'csv']);
     expect(run.status).toBe(0);
-    expect(run.stdout.split('\n').map((line) => line.split(',').slice(0, 3).join(','))).toEqual(['id,stage,fit', 'L0000001,,20', 'L0000002,SAL,30', '']);
-    expect(run.stderr).toMatch(/^Evaluated 2 leads at 2026-11-01T00:00:00.000Z: MQL 0, SAL 1, SQO 0, none 1\n2 invalid records \(not evaluated\):\n  line 2: invalid JSON: .+\n  line 4: expected a lead record \(an object\), got a list\n$/);
+    expect(run.stdout.split('\n').map((line) => line.split(',').slice(0, 3).join(','))).toEqual(['id,stage,fit', 'L0000001,none,20', 'L0000002,SAL,30', '']);
+    expect(run.stderr).toMatch(
+      /^Evaluated 2 leads at 2026-11-01T00:00:00.000Z\n.*\n  furthest stage \(each lead once\): MQL 0, SAL 1, SQO 0, none 1\n.*\n2 invalid records \(not evaluated\), by field and message:\n  invalid JSON: .+ — 1 record: line 2\n  expected a lead record \(an object\) — 1 record: line 4 a list\n.*\n$/,
+    );
 
     const leads = join(temp, 'leads.csv');
     const events = join(temp, 'events.csv');
     writeFileSync(leads, readFileSync(join(ROOT, 'examples/data/leads.csv'), 'utf8').split('\n').slice(0, 4).join('\n'));
     writeFileSync(events, 'lead_id,type,at,attended,name,url\nL0000002,webinar,2026-10-01,perhaps,Q3,\nL0000003,webinar,2026-10-01,yes,Q3,\nL9,page_view,2026-10-01,,,/x\n');
     const joined = mql(['eval', FUNNEL, '--data', leads, '--events', events, '--key', 'lead_id', ...NOW, '--format', 'csv']);
-    expect(joined.stdout.split('\n').map((line) => line.split(',').slice(0, 2).join(','))).toEqual(['id,stage', 'L0000001,', 'L0000003,', '']);
+    expect(joined.stdout.split('\n').map((line) => line.split(',').slice(0, 2).join(','))).toEqual(['id,stage', 'L0000001,none', 'L0000003,none', '']);
     expect(joined.stderr).toBe(
       [
-        'Evaluated 2 leads at 2026-11-01T00:00:00.000Z: MQL 0, SAL 0, SQO 0, none 2',
-        '1 invalid record (not evaluated):',
-        '  line 3 (L0000002): events[0].attended: expected true/false/yes/no/1/0, got "perhaps" (events.csv line 2)',
+        'Evaluated 2 leads at 2026-11-01T00:00:00.000Z',
+        '  reached (qualified, counted in every stage reached): MQL 0, SAL 0, SQO 0',
+        '  furthest stage (each lead once): MQL 0, SAL 0, SQO 0, none 2',
+        '1 invalid record (not evaluated), by field and message:',
+        '  events[].attended: expected true/false/yes/no/1/0 (events.csv line 2) — 1 record: line 3 (L0000002) "perhaps"',
         'events.csv: 1 event for leads not in the data was ignored',
+        '(--errors FILE writes every record error as JSON lines)',
         '',
       ].join('\n'),
     );
@@ -109,7 +121,7 @@ describe('mql eval --data (JSONL and CSV)', () => {
     expect(run).toEqual({
       status: 1,
       stdout: '',
-      stderr: expect.stringContaining('Evaluated 0 leads at 2026-11-01T00:00:00.000Z: MQL 0, SAL 0, SQO 0, none 0\n2 invalid records') as string,
+      stderr: expect.stringContaining('  furthest stage (each lead once): MQL 0, SAL 0, SQO 0, none 0\n') as string,
     });
   });
 
@@ -126,7 +138,7 @@ describe('mql eval --data (JSONL and CSV)', () => {
     ]);
     expect(Object.keys(items[0]!.result)).toEqual(['stage', 'scores', 'grades', 'segments', 'stages']);
     expect(run.stderr).toContain(
-      '  [1] (broken): Email: expected a string, got 42; consent: required field is missing; company: required field is missing\n',
+      '  Email: expected a string — 1 record: [1] (broken) 42\n  consent: required field is missing — 1 record: [1] (broken)\n  company: required field is missing — 1 record: [1] (broken)\n',
     );
   });
 });
@@ -143,16 +155,32 @@ describe('mql eval output formats', () => {
       'L0000002  SAL     30       92.46     54.99  B        hot',
       'L0000003  none    45        24.5      36.8  A        cold',
     ]);
-    expect(lines.slice(21)).toEqual(['', 'Evaluated 20 leads at 2026-11-01T00:00:00.000Z: MQL 2, SAL 1, SQO 1, none 16', '']);
+    expect(lines.slice(21)).toEqual([
+      '',
+      'Evaluated 20 leads at 2026-11-01T00:00:00.000Z',
+      '  reached (qualified, counted in every stage reached): MQL 4, SAL 2, SQO 1',
+      '  furthest stage (each lead once): MQL 2, SAL 1, SQO 1, none 16',
+      '',
+    ]);
   });
 
-  it('writes CSV with id, stage (empty for none), every score and every grade: the JSON results, flattened', () => {
+  it('writes CSV with id, stage (`none` as in the table), every score, grade and segment, and each stage\'s qualified flag: the JSON results, flattened', () => {
     const run = mql(['eval', FUNNEL, '--data', 'examples/data/sample-leads.jsonl', ...NOW, '--format', 'csv']);
     const json = mql(['eval', FUNNEL, '--data', 'examples/data/sample-leads.jsonl', ...NOW, '--format', 'jsonl', '--lean']);
     const expected = jsonLines(json.stdout).map(({ id, result }) =>
-      [id, result.stage ?? '', ...['fit', 'engagement', 'priority'].map((s) => String(result.scores[s])), result.grades.profile, result.grades.activity].join(','),
+      [
+        id,
+        result.stage ?? 'none',
+        ...['fit', 'engagement', 'priority'].map((s) => String(result.scores[s])),
+        result.grades.profile,
+        result.grades.activity,
+        ...['decision_maker', 'freemail_address', 'student'].map((s) => String(result.segments[s])),
+        ...['MQL', 'SAL', 'SQO'].map((s) => String(result.stages[s]!.qualified)),
+      ].join(','),
     );
-    expect(run.stdout).toBe(['id,stage,fit,engagement,priority,profile,activity', ...expected, ''].join('\n'));
+    expect(run.stdout).toBe(
+      ['id,stage,fit,engagement,priority,profile,activity,decision_maker,freemail_address,student,MQL qualified,SAL qualified,SQO qualified', ...expected, ''].join('\n'),
+    );
     expect(expected).toHaveLength(20);
     expect(expected[16]).toMatch(/^L0000017,SQO,30,/);
   });
@@ -214,7 +242,9 @@ describe('mql eval --explain', () => {
         '  Segments',
         '    ✗ decision_maker   ✗ freemail_address   ✗ student',
         '',
-        'Evaluated 1 lead at 2026-11-01T00:00:00.000Z: MQL 0, SAL 1, SQO 0, none 0',
+        'Evaluated 1 lead at 2026-11-01T00:00:00.000Z',
+        '  reached (qualified, counted in every stage reached): MQL 1, SAL 1, SQO 0',
+        '  furthest stage (each lead once): MQL 0, SAL 1, SQO 0, none 0',
         '',
       ].join('\n'),
     );

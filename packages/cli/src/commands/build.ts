@@ -1,10 +1,9 @@
 // `mql build ENTRY.mql [-o rules.json]`: compiles a program into the JSON rules artifact.
 // `--target sql --dialect D` writes one SQL query (or a view, or a dbt model) instead (@mql/sql).
 
-import { writeFileSync } from 'node:fs';
 import { compileProgram, serializeArtifact } from '@mql/core';
 import { compileSql, DIALECTS, isDialect, SqlCompileError, type SqlOptions } from '@mql/sql';
-import { displayPath, nodeHost, readNamedFile, toCorePath, UsageError } from '../host.js';
+import { displayPath, nodeHost, readNamedFile, toCorePath, UsageError, writeOutputFile } from '../host.js';
 import { FileIndex, colors, countBySeverity, formatDiagnostics, plural } from '../report.js';
 
 export interface BuildOptions {
@@ -39,7 +38,7 @@ export function runBuild(entry: string, options: BuildOptions): number {
     process.stdout.write(json);
     return 0;
   }
-  writeFileSync(options.output, json);
+  writeOutputFile(options.output, json);
   const { scores, stages, tests } = result.artifact;
   process.stderr.write(
     `${colors.green('Built')} ${displayPath(options.output)} from ${plural(result.artifact.source.files.length, 'file')}: ` +
@@ -81,7 +80,7 @@ function writeSql(artifact: Parameters<typeof compileSql>[0], options: SqlOption
     process.stdout.write(sql);
     return 0;
   }
-  writeFileSync(output, sql);
+  writeOutputFile(output, sql);
   process.stderr.write(`${colors.green('Built')} ${displayPath(output)}: ${options.dbt ? 'a dbt model' : options.view ? `view ${options.view}` : 'one query'} in ${options.dialect} SQL\n`);
   return 0;
 }

@@ -23,20 +23,20 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseIsoDate, type RulesEngine } from '@mql/runtime';
 import { DELIMITERS } from '../csv-read.js';
 import { dataFormatOf, fileSize, leadLabeller, leadSource, singleLead, type LeadInput, type LeadSource } from '../data.js';
-import { UsageError } from '../host.js';
+import { checkOutputFolder, UsageError } from '../host.js';
 import {
   OUTPUT_FORMATS,
   csvHeader,
   Stdout,
   resultWriter,
   startProgress,
-  summaryText,
-  type BatchSummary,
+  printable,
   type InvalidLead,
   type OutputFormat,
 } from '../output.js';
 import { evaluateJsonLinesInParallel } from '../parallel.js';
 import { evaluateInDuckDb } from '../duckdb-eval.js';
+import { countResult, emptySummary, inputPaths, notePresentKeys, summaryText, writeErrorsFile, type BatchSummary } from '../summary.js';
 import { colors } from '../report.js';
 import { loadRulesUnlessErrors, type Rules } from '../rules.js';
 import { nonNegativeInteger } from './check.js';
@@ -57,6 +57,8 @@ export interface EvalOptions {
   delimiter?: string;
   allowMissingColumn?: string[];
   engine?: 'runtime' | 'duckdb';
+  include?: string[];
+  errors?: string;
 }
 
 export const ENGINES = ['runtime', 'duckdb'] as const;
@@ -77,7 +79,9 @@ export function registerEvalCommand(program: Command, finish: (code: number) => 
     .option('--explain', 'print a readable explanation of each lead (stages, requirements, values, score rules)')
     .option('--lean', 'json/jsonl: results without explanations (faster, smaller)')
     .option('--fail-on-invalid', 'exit 1 when any record is invalid')
+    .option('--errors <file>', 'write every record error to FILE as JSON lines (line, id, path, message, value)')
     .option('--delimiter <char>', "CSV cell delimiter: ',' ';' '|' or tab (default: detected from the header line)", csvDelimiter)
+    .option('--include <column...>', 'csv/jsonl/json output: pass these input columns (or JSON keys) through, e.g. an owner or an outcome')
     .option('--allow-missing-column <field...>', 'CSV: a field (schema path, or Event.attr) the data has no column for; otherwise a field without a column is an error')
     .option('--workers <n>', 'worker threads for a JSON-lines batch (default: one per core for files over 32 MB; 0: none)', nonNegativeInteger)
     .addOption(new Option('--engine <engine>', 'runtime (default; explanations) or duckdb (the batch runs in embedded DuckDB: CSV, JSON, JSONL, Parquet; lean results)').choices(ENGINES).default('runtime'))
@@ -93,20 +97,23 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   if (options.engine === 'duckdb') return runInDuckDb(rules, options, format as OutputFormat, now);
   const workers = workersFor(options, format);
   if (workers > 0) return runInWorkers(options.data!, workers, rules, { now, format: format as 'jsonl' | 'csv', options });
+  const include = listOption(options.include ?? []);
   const source = options.lead
-    ? singleLead(options.lead, { idKey: options.idKey })
+    ? singleLead(options.lead, { idKey: options.idKey, include })
     : await leadSource(options.data!, engine, {
         idKey: options.idKey,
         ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
         ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
-        ...(options.allowMissingColumn ? { allowMissing: options.allowMissingColumn.flatMap((f) => f.split(',')).map((f) => f.trim()) } : {}),
+        ...(options.allowMissingColumn ? { allowMissing: listOption(options.allowMissingColumn) } : {}),
+        include,
       });
 
   const out = new Stdout();
-  const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where });
-  const summary = emptySummary(engine, now);
+  const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where }, include);
+  const summary = emptySummary(engine.stageNames, now, jsonInput(options));
   const progress = startProgress(source.progress);
   const labelOf = leadLabeller(engine.artifact.lead.fields);
+  const keyPaths = inputPaths(engine.artifact.lead.fields).map((p) => p.path);
 
   // evaluateMany pulls the next record only after its result was taken, so the record being
   // evaluated is always the one item in `pending`.
@@ -115,6 +122,7 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
     for await (const item of selected(source, options.only)) {
       summary.records++;
       if (item.ok) {
+        if (summary.seenKeys) notePresentKeys(item.record, keyPaths, summary.seenKeys);
         pending.push(item);
         yield item.record;
       } else summary.invalid.push(invalidLead(item, item.errors));
@@ -125,9 +133,9 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
     for await (const { evaluation } of engine.evaluateMany(records(), { now, explain })) {
       const item = pending.shift()!;
       if (evaluation.ok) {
-        const stage = evaluation.result.stage ?? 'none';
-        summary.stages.set(stage, summary.stages.get(stage)! + 1);
-        await writer.add({ position: item.position, ...(item.id !== undefined ? { id: item.id } : {}), label: labelOf(item), result: evaluation.result });
+        countResult(summary, evaluation.result);
+        const id = item.id !== undefined ? { id: item.id } : {};
+        await writer.add({ position: item.position, ...id, ...(item.included ? { included: item.included } : {}), label: labelOf(item), result: evaluation.result });
       } else summary.invalid.push(invalidLead(item, evaluation.errors));
       progress.update(summary.records);
     }
@@ -140,10 +148,12 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
 
   checkCounts(summary);
   summary.notes.push(...source.notes());
+  finishSummary(summary, options);
   const human = format === 'table' || format === 'explain';
   // Human formats end with their summary; after a table, a blank line sets it apart.
   if (format === 'table') process.stdout.write('\n');
-  (human ? process.stdout : process.stderr).write(summaryText(summary));
+  const text = summaryText(summary, engine.artifact.lead.fields, printable);
+  (human ? process.stdout : process.stderr).write(text);
   return exitCode(summary, options);
 }
 
@@ -152,7 +162,7 @@ async function runInDuckDb(rules: Rules, options: EvalOptions, format: OutputFor
   const { engine } = rules;
   const out = new Stdout();
   const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where });
-  const summary = emptySummary(engine, now);
+  const summary = emptySummary(engine.stageNames, now, false, options.idKey);
   const notes = await evaluateInDuckDb({
     rules,
     data: options.data!,
@@ -169,8 +179,9 @@ async function runInDuckDb(rules: Rules, options: EvalOptions, format: OutputFor
   await out.flush();
   checkCounts(summary);
   summary.notes.push(...notes);
+  finishSummary(summary, options);
   if (format === 'table') process.stdout.write('\n');
-  (format === 'table' ? process.stdout : process.stderr).write(summaryText(summary));
+  (format === 'table' ? process.stdout : process.stderr).write(summaryText(summary, engine.artifact, printable));
   return exitCode(summary, options);
 }
 
@@ -204,21 +215,24 @@ const PARALLEL_MIN_BYTES = 32 * 2 ** 20;
 async function runInWorkers(file: string, workers: number, rules: Rules, run: { now: number; format: 'jsonl' | 'csv'; options: EvalOptions }): Promise<number> {
   const { engine } = rules;
   const out = new Stdout();
-  const summary = emptySummary(engine, run.now);
+  const summary = emptySummary(engine.stageNames, run.now, true);
   let bytesRead = 0;
   const total = fileSize(file);
   const progress = startProgress(() => ({ done: bytesRead, total }));
   const explain = run.format === 'jsonl' && !run.options.lean;
-  if (run.format === 'csv') await out.write(csvHeader(engine));
+  const include = listOption(run.options.include ?? []);
+  if (run.format === 'csv') await out.write(csvHeader(engine, include));
   try {
     await evaluateJsonLinesInParallel({
       file,
       workers,
-      setup: { artifact: engine.artifact, now: run.now, explain, format: run.format, idKey: run.options.idKey },
+      setup: { artifact: engine.artifact, now: run.now, explain, format: run.format, idKey: run.options.idKey, include },
       onProgress: (bytes) => (bytesRead = bytes),
       onResult: async (batch) => {
         summary.records += batch.records;
         for (const [stage, count] of Object.entries(batch.stages)) summary.stages.set(stage, summary.stages.get(stage)! + count);
+        for (const [stage, count] of Object.entries(batch.reached)) summary.reached.set(stage, summary.reached.get(stage)! + count);
+        for (const key of batch.seenKeys) summary.seenKeys!.add(key);
         summary.invalid.push(...batch.invalid);
         progress.update(summary.records);
         await out.writeBytes(batch.bytes);
@@ -230,7 +244,8 @@ async function runInWorkers(file: string, workers: number, rules: Rules, run: { 
   }
   checkCounts(summary);
   summary.notes.push(`Evaluated in ${workers} worker threads (--workers 0 for none).`);
-  process.stderr.write(summaryText(summary));
+  finishSummary(summary, run.options);
+  process.stderr.write(summaryText(summary, engine.artifact.lead.fields, printable));
   return exitCode(summary, run.options);
 }
 
@@ -247,10 +262,20 @@ function checkOptions(options: EvalOptions): OutputFormat | 'explain' {
   }
   if (options.explain && options.lean) throw new UsageError('--explain needs the explained result; leave out --lean');
   if (options.explain && options.format !== undefined && options.format !== 'table') {
-    throw new UsageError(`--explain prints a readable account; --format ${options.format} results are already explained (without --lean)`);
+    throw new UsageError(
+      options.format === 'csv'
+        ? '--explain prints a readable account for people and CSV has no room for it: use --explain alone (often with --only ID), or --format json/jsonl for explained results a program can read'
+        : `--explain prints a readable account for people; --format ${options.format} results already carry the explanation (contributions, clause values) unless --lean: leave out --explain`,
+    );
   }
+  if (options.errors !== undefined) checkOutputFolder(options.errors);
   if (options.explain) return 'explain';
   return options.format ?? (process.stdout.isTTY ? 'table' : 'jsonl');
+}
+
+/** A repeatable option whose values may also be comma-separated. */
+function listOption(values: readonly string[]): string[] {
+  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 }
 
 function csvDelimiter(text: string): string {
@@ -275,9 +300,17 @@ function invalidLead(item: LeadInput, errors: InvalidLead['errors']): InvalidLea
   return { position: item.position, ...(item.id !== undefined ? { id: item.id } : {}), errors };
 }
 
-/** A batch's summary before the first record: every stage (and `none`) at 0, in stage order. */
-function emptySummary(engine: RulesEngine, now: number): BatchSummary {
-  return { now, records: 0, stages: new Map([...engine.stageNames, 'none'].map((s) => [s, 0])), invalid: [], notes: [] };
+/** JSON and JSONL records may lack a key on every record, which the summary then says (not for one lead picked by --only). */
+function jsonInput(options: EvalOptions): boolean {
+  return options.data !== undefined && dataFormatOf(options.data) !== 'csv' && options.only === undefined;
+}
+
+/** `--errors FILE`: every record error as JSON lines; the summary says where they went. */
+function finishSummary(summary: BatchSummary, options: EvalOptions): void {
+  if (options.errors !== undefined) {
+    writeErrorsFile(options.errors, summary.invalid);
+    if (summary.invalid.length > 0) summary.notes.push(`Every record error is in ${options.errors} (JSON lines).`);
+  } else if (summary.invalid.length > 0) summary.notes.push('(--errors FILE writes every record error as JSON lines)');
 }
 
 /** Every record read is either a result or an invalid record; anything else is a bug here. */
