@@ -22,7 +22,7 @@ interface JsonItem {
   line?: number;
   index?: number;
   id?: string;
-  result: { stage: string | null; scores: Record<string, number>; grades: Record<string, string> };
+  result: { stage: string | null; scores: Record<string, number>; grades: Record<string, string>; segments: Record<string, boolean>; stages: Record<string, { qualified: boolean }> };
 }
 const jsonLines = (text: string): JsonItem[] => text.trimEnd().split('\n').map((line) => JSON.parse(line) as JsonItem);
 
