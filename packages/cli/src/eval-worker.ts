@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { load } from '@mql/runtime';
 import { leadFromLine, leadLabeller } from './data.js';
 import { linesOf } from './lines.js';
+import { noteValues, watchedLiterals, type SeenValues } from './literals.js';
 import { resultLine } from './output.js';
 import type { BatchResult, LineBatch, WorkerSetup } from './parallel.js';
 import { countResult, inputPaths, notePresentKeys } from './summary.js';
@@ -15,11 +16,13 @@ const engine = load(setup.artifact);
 const labelOf = leadLabeller(engine.artifact.lead.fields);
 
 const keyPaths = inputPaths(engine.artifact.lead.fields).map((p) => p.path);
+const watched = watchedLiterals(engine.artifact);
 
 const encoder = new TextEncoder();
 
 function evaluateBatch(batch: LineBatch): BatchResult {
-  const out: BatchResult = { seq: batch.seq, bytes: new Uint8Array(0), records: 0, stages: {}, reached: {}, seenKeys: [], invalid: [] };
+  const out: BatchResult = { seq: batch.seq, bytes: new Uint8Array(0), records: 0, stages: {}, reached: {}, withId: 0, seenKeys: [], values: [], invalid: [] };
+  const values: SeenValues = new Map();
   const counts = { stages: new Map<string, number>(), reached: new Map<string, number>() };
   const seen = new Set<string>();
   const parts: string[] = [];
@@ -27,12 +30,14 @@ function evaluateBatch(batch: LineBatch): BatchResult {
     const item = leadFromLine(text, batch.firstLine + i, setup);
     if (!item) return;
     out.records++;
+    if (item.id !== undefined) out.withId++;
     const id = item.id !== undefined ? { id: item.id } : {};
     if (!item.ok) {
       out.invalid.push({ position: item.position, ...id, errors: item.errors });
       return;
     }
     notePresentKeys(item.record, keyPaths, seen);
+    noteValues(item.record, watched, values);
     const evaluation = engine.evaluate(item.record, { now: setup.now, explain: setup.explain });
     if (!evaluation.ok) {
       out.invalid.push({ position: item.position, ...id, errors: evaluation.errors });
@@ -46,6 +51,7 @@ function evaluateBatch(batch: LineBatch): BatchResult {
   out.stages = Object.fromEntries(counts.stages);
   out.reached = Object.fromEntries(counts.reached);
   out.seenKeys = [...seen];
+  out.values = [...values].map(([key, map]) => [key, [...map.values()]]);
   return out;
 }
 

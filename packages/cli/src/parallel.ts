@@ -40,6 +40,10 @@ export interface BatchResult {
   stages: Record<string, number>;
   /** Leads that qualified for each stage. */
   reached: Record<string, number>;
+  /** Values of the fields the rules compare with string literals, as first seen (literals.ts). */
+  values: [string, string[]][];
+  /** Records with an id. */
+  withId: number;
   /** Lead schema key paths present in at least one record of the batch. */
   seenKeys: string[];
   invalid: InvalidLead[];

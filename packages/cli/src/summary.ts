@@ -3,10 +3,11 @@
 // record had, and (with --errors FILE) every record error as JSON lines. The workers (parallel.ts)
 // fill the same counters per batch, merged here in input order, so both paths print the same text.
 
-import type { FieldSpec } from '@mql/artifact';
+import type { FieldSpec, RulesArtifact } from '@mql/artifact';
 import type { EvaluationResult, RecordError } from '@mql/runtime';
 import { positionText, type Position } from './data.js';
 import { writeOutputFile } from './host.js';
+import { unmatchedLiterals, watchedLiterals, type SeenValues } from './literals.js';
 import { colors, plural } from './report.js';
 
 export interface InvalidLead {
@@ -17,12 +18,18 @@ export interface InvalidLead {
 
 export interface BatchSummary {
   now: number;
+  /** The --id-key the leads were named by. */
+  idKey: string;
   records: number;
   /** Leads by the stage they ended in (their `stage`), in program order, then `none`. */
   stages: Map<string, number>;
   /** Leads that qualified for each stage (a lead counts in every stage it reached). */
   reached: Map<string, number>;
   invalid: InvalidLead[];
+  /** Distinct values of the fields the rules compare with string literals (literals.ts). */
+  values: SeenValues;
+  /** Records (valid or not) that had an id under --id-key. */
+  withId: number;
   /** Input keys (paths) seen in at least one JSON record; undefined for CSV, whose header says. */
   seenKeys: Set<string> | undefined;
   notes: string[];
@@ -31,13 +38,16 @@ export interface BatchSummary {
 /** How no stage is spelt in the text formats (CSV, table, summary); JSON has `null`. */
 export const NO_STAGE = 'none';
 
-export function emptySummary(stageNames: readonly string[], now: number, json: boolean): BatchSummary {
+export function emptySummary(stageNames: readonly string[], now: number, json: boolean, idKey: string): BatchSummary {
   return {
     now,
+    idKey,
     records: 0,
     stages: new Map([...stageNames, NO_STAGE].map((s) => [s, 0])),
     reached: new Map(stageNames.map((s) => [s, 0])),
     invalid: [],
+    withId: 0,
+    values: new Map(),
     seenKeys: json ? new Set() : undefined,
     notes: [],
   };
@@ -91,7 +101,8 @@ function missingEverywhere(summary: BatchSummary, fields: readonly FieldSpec[]):
 /** At most this many lines are named per group of invalid records. */
 const LINES_PER_GROUP = 5;
 
-export function summaryText(summary: BatchSummary, fields: readonly FieldSpec[], printable: (text: string) => string): string {
+export function summaryText(summary: BatchSummary, artifact: RulesArtifact, printable: (text: string) => string): string {
+  const fields = artifact.lead.fields;
   const evaluated = summary.records - summary.invalid.length;
   const counts = (map: Map<string, number>) => [...map].map(([stage, count]) => `${stage} ${count}`).join(', ');
   const lines = [`Evaluated ${plural(evaluated, 'lead')} at ${new Date(summary.now).toISOString()}`];
@@ -103,6 +114,11 @@ export function summaryText(summary: BatchSummary, fields: readonly FieldSpec[],
   if (absent.length > 0) {
     lines.push(colors.yellow(`Warning: no record has ${absent.length === 1 ? 'the field' : 'these fields'} (a misspelt key or \`from\` name?): ${absent.join(', ')}`));
   }
+  const unmatched = unmatchedLiterals(watchedLiterals(artifact), summary.values);
+  if (unmatched.length > 0) {
+    lines.push(colors.yellow(`${plural(unmatched.length, 'string')} in the rules never matched (comparisons ignore letter case, not spaces):`));
+    for (const line of unmatched) lines.push(printable(`  ${line}`));
+  }
   if (summary.invalid.length > 0) {
     lines.push(colors.yellow(`${plural(summary.invalid.length, 'invalid record')} (not evaluated), by field and message:`));
     for (const group of groupErrors(summary.invalid)) {
@@ -112,7 +128,16 @@ export function summaryText(summary: BatchSummary, fields: readonly FieldSpec[],
     }
   }
   for (const note of summary.notes) lines.push(colors.dim(printable(note)));
+  if (summary.records > 0) lines.push(colors.dim(printable(idsNote(summary))));
   return `${lines.join('\n')}\n`;
+}
+
+/** Which ids named the leads: never guessed silently. */
+function idsNote(summary: BatchSummary): string {
+  const key = summary.idKey;
+  if (summary.withId === 0) return `Ids: no record has "${key}", so leads are named by their email or line (--id-key names the id column or key).`;
+  const some = summary.withId === summary.records ? 'every record' : `${summary.withId} of ${summary.records} records`;
+  return `Ids: "${key}" (--id-key), present in ${some}.`;
 }
 
 interface ErrorGroup {

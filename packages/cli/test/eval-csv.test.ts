@@ -102,10 +102,14 @@ describe('mql eval: every CSV row accounted for', () => {
         'Evaluated 3 leads at 2026-11-01T00:00:00.000Z',
         '  reached (qualified, counted in every stage reached): MQL 1, SQL 1',
         '  furthest stage (each lead once): MQL 0, SQL 1, none 2',
+        '2 strings in the rules never matched (comparisons ignore letter case, not spaces):',
+        '  "Interested in full time MBA" (tags, crm.mql:23) matches no value in the batch; closest: "Interested  in full time MBA"',
+        '  "Will revert after reading the email" (tags, crm.mql:23) matches no value in the batch',
         '2 invalid records (not evaluated), by field and message:',
         '  the row has 1 cells, the header 11 (is this row separated by ";"?) — 1 record: line 3',
         '  unreadable CSV row: a quoted cell starts here and it closes on line 6, but the record would have the wrong number of cells; the lines after it were read as rows of their own — 1 record: line 4',
         '(--errors FILE writes every record error as JSON lines)',
+        'Ids: no record has "id", so leads are named by their email or line (--id-key names the id column or key).',
         '',
       ].join('\n'),
     );
@@ -118,5 +122,18 @@ describe('mql eval: every CSV row accounted for', () => {
     const run = mql(['eval', rules, '--data', leads, '--events', events, '--key', 'lead', ...NOW, '--format', 'csv']);
     expect(run.stderr).toContain('  events[].pages: expected a number (events.csv line 2) — 1 record: line 2 (L1) "many"');
     expect(run.stderr).toContain('events.csv line 3: unreadable CSV row: a quoted cell starts here and it never closes before the end of the file');
+  });
+});
+
+describe('mql eval: strings in the rules that match nothing in the batch', () => {
+  it('names a literal no value of its field equals, with the closest value seen (two spaces in the export)', () => {
+    const run = mql(['eval', `${CRM}/crm.mql`, '--data', `${CRM}/export-tab.csv`, ...NOW, '--format', 'csv']);
+    expect(run.stderr).toContain(
+      [
+        '1 string in the rules never matched (comparisons ignore letter case, not spaces):',
+        '  "Interested in full time MBA" (tags, crm.mql:23) matches no value in the batch; closest: "Interested  in full time MBA"',
+        '',
+      ].join('\n'),
+    );
   });
 });

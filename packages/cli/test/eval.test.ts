@@ -15,6 +15,7 @@ const SUMMARY_5000 = [
   'Evaluated 5000 leads at 2026-11-01T00:00:00.000Z',
   '  reached (qualified, counted in every stage reached): MQL 882, SAL 496, SQO 197',
   '  furthest stage (each lead once): MQL 386, SAL 299, SQO 197, none 4118',
+  'Ids: "id" (--id-key), present in every record.',
   '',
 ].join('\n');
 
@@ -77,6 +78,7 @@ describe('mql eval --data (JSONL and CSV)', () => {
         '  events[].at: expected a date (ISO-8601 or epoch milliseconds) — 1 record: line 10 (L0000010) "not-a-date"',
         '  seniority: expected one of "ic", "manager", "director", "vp", "cxo" — 1 record: line 19 (L0000019) "svp"',
         '(--errors FILE writes every record error as JSON lines)',
+        'Ids: "id" (--id-key), present in every record.',
         '',
       ].join('\n'),
     );
@@ -91,7 +93,7 @@ describe('mql eval --data (JSONL and CSV)', () => {
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n').map((line) => line.split(',').slice(0, 3).join(','))).toEqual(['id,stage,fit', 'L0000001,none,20', 'L0000002,SAL,30', '']);
     expect(run.stderr).toMatch(
-      /^Evaluated 2 leads at 2026-11-01T00:00:00.000Z\n.*\n  furthest stage \(each lead once\): MQL 0, SAL 1, SQO 0, none 1\n.*\n2 invalid records \(not evaluated\), by field and message:\n  invalid JSON: .+ — 1 record: line 2\n  expected a lead record \(an object\) — 1 record: line 4 a list\n.*\n$/,
+      /^Evaluated 2 leads at 2026-11-01T00:00:00.000Z\n.*\n  furthest stage \(each lead once\): MQL 0, SAL 1, SQO 0, none 1\n.*\n2 invalid records \(not evaluated\), by field and message:\n  invalid JSON: .+ — 1 record: line 2\n  expected a lead record \(an object\) — 1 record: line 4 a list\n(?:.*\n)*$/,
     );
 
     const leads = join(temp, 'leads.csv');
@@ -109,6 +111,7 @@ describe('mql eval --data (JSONL and CSV)', () => {
         '  events[].attended: expected true/false/yes/no/1/0 (events.csv line 2) — 1 record: line 3 (L0000002) "perhaps"',
         'events.csv: 1 event for leads not in the data was ignored',
         '(--errors FILE writes every record error as JSON lines)',
+        'Ids: "id" (--id-key), present in every record.',
         '',
       ].join('\n'),
     );
@@ -160,6 +163,7 @@ describe('mql eval output formats', () => {
       'Evaluated 20 leads at 2026-11-01T00:00:00.000Z',
       '  reached (qualified, counted in every stage reached): MQL 4, SAL 2, SQO 1',
       '  furthest stage (each lead once): MQL 2, SAL 1, SQO 1, none 16',
+      'Ids: "id" (--id-key), present in every record.',
       '',
     ]);
   });
@@ -245,6 +249,7 @@ describe('mql eval --explain', () => {
         'Evaluated 1 lead at 2026-11-01T00:00:00.000Z',
         '  reached (qualified, counted in every stage reached): MQL 1, SAL 1, SQO 0',
         '  furthest stage (each lead once): MQL 0, SAL 1, SQO 0, none 0',
+        'Ids: "id" (--id-key), present in every record.',
         '',
       ].join('\n'),
     );

@@ -34,6 +34,7 @@ import {
   type InvalidLead,
   type OutputFormat,
 } from '../output.js';
+import { addValues, noteValues, watchedLiterals } from '../literals.js';
 import { evaluateJsonLinesInParallel } from '../parallel.js';
 import { evaluateInDuckDb } from '../duckdb-eval.js';
 import { countResult, emptySummary, inputPaths, notePresentKeys, summaryText, writeErrorsFile, type BatchSummary } from '../summary.js';
@@ -110,10 +111,11 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
 
   const out = new Stdout();
   const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where }, include);
-  const summary = emptySummary(engine.stageNames, now, jsonInput(options));
+  const summary = emptySummary(engine.stageNames, now, jsonInput(options), options.idKey);
   const progress = startProgress(source.progress);
   const labelOf = leadLabeller(engine.artifact.lead.fields);
   const keyPaths = inputPaths(engine.artifact.lead.fields).map((p) => p.path);
+  const watched = watchedLiterals(engine.artifact);
 
   // evaluateMany pulls the next record only after its result was taken, so the record being
   // evaluated is always the one item in `pending`.
@@ -121,8 +123,10 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   const records = async function* () {
     for await (const item of selected(source, options.only)) {
       summary.records++;
+      if (item.id !== undefined) summary.withId++;
       if (item.ok) {
         if (summary.seenKeys) notePresentKeys(item.record, keyPaths, summary.seenKeys);
+        noteValues(item.record, watched, summary.values);
         pending.push(item);
         yield item.record;
       } else summary.invalid.push(invalidLead(item, item.errors));
@@ -152,7 +156,7 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   const human = format === 'table' || format === 'explain';
   // Human formats end with their summary; after a table, a blank line sets it apart.
   if (format === 'table') process.stdout.write('\n');
-  const text = summaryText(summary, engine.artifact.lead.fields, printable);
+  const text = summaryText(summary, engine.artifact, printable);
   (human ? process.stdout : process.stderr).write(text);
   return exitCode(summary, options);
 }
@@ -215,7 +219,7 @@ const PARALLEL_MIN_BYTES = 32 * 2 ** 20;
 async function runInWorkers(file: string, workers: number, rules: Rules, run: { now: number; format: 'jsonl' | 'csv'; options: EvalOptions }): Promise<number> {
   const { engine } = rules;
   const out = new Stdout();
-  const summary = emptySummary(engine.stageNames, run.now, true);
+  const summary = emptySummary(engine.stageNames, run.now, true, run.options.idKey);
   let bytesRead = 0;
   const total = fileSize(file);
   const progress = startProgress(() => ({ done: bytesRead, total }));
@@ -230,9 +234,11 @@ async function runInWorkers(file: string, workers: number, rules: Rules, run: { 
       onProgress: (bytes) => (bytesRead = bytes),
       onResult: async (batch) => {
         summary.records += batch.records;
+        summary.withId += batch.withId;
         for (const [stage, count] of Object.entries(batch.stages)) summary.stages.set(stage, summary.stages.get(stage)! + count);
         for (const [stage, count] of Object.entries(batch.reached)) summary.reached.set(stage, summary.reached.get(stage)! + count);
         for (const key of batch.seenKeys) summary.seenKeys!.add(key);
+        for (const [key, values] of batch.values) addValues(summary.values, key, values);
         summary.invalid.push(...batch.invalid);
         progress.update(summary.records);
         await out.writeBytes(batch.bytes);
@@ -245,7 +251,7 @@ async function runInWorkers(file: string, workers: number, rules: Rules, run: { 
   checkCounts(summary);
   summary.notes.push(`Evaluated in ${workers} worker threads (--workers 0 for none).`);
   finishSummary(summary, run.options);
-  process.stderr.write(summaryText(summary, engine.artifact.lead.fields, printable));
+  process.stderr.write(summaryText(summary, engine.artifact, printable));
   return exitCode(summary, run.options);
 }
 
