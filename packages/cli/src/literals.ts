@@ -51,7 +51,10 @@ function isOp(node: unknown, op: string): boolean {
   return typeof node === 'object' && node !== null && (node as { op?: unknown }).op === op;
 }
 
-/** A schema path's input keys (`from` names), or undefined when it is not a string-like field. */
+/**
+ * A schema path's input keys (`from` names), or undefined when it is not a free-text field: an enum's
+ * literals are members the checker already verified, so only strings and lists of strings count.
+ */
 function inputPath(fields: readonly FieldSpec[], path: readonly string[]): string[] | undefined {
   const keys: string[] = [];
   let level = fields;
@@ -59,7 +62,10 @@ function inputPath(fields: readonly FieldSpec[], path: readonly string[]): strin
     const spec = level.find((f) => f.name === path[i]);
     if (!spec) return undefined;
     keys.push(spec.from ?? spec.name);
-    if (i < path.length - 1) {
+    if (i === path.length - 1) {
+      const type = spec.type.kind === 'list' ? spec.type.element : spec.type;
+      if (type.kind !== 'string' && type.kind !== 'email') return undefined;
+    } else {
       if (spec.type.kind !== 'object') return undefined;
       level = spec.type.fields;
     }
@@ -96,7 +102,8 @@ export function unmatchedLiterals(watched: readonly Watched[], seen: SeenValues)
     if (!values || values.size === 0) continue;
     for (const literal of w.literals) {
       if (values.has(literal.value.toLowerCase())) continue;
-      const close = suggest(literal.value.toLowerCase(), values.keys());
+      // A short code (`CA`) is one letter from many others: a guess would mislead.
+      const close = literal.value.length >= 5 ? suggest(literal.value.toLowerCase(), values.keys()) : undefined;
       lines.push(`"${literal.value}" (${w.field}, ${literal.where}) matches no value in the batch${close !== undefined ? `; closest: "${values.get(close)}"` : ''}`);
     }
   }

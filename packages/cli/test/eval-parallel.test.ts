@@ -70,8 +70,8 @@ describe('mql eval --workers', () => {
     writeFileSync(file, bytes);
     const { single, parallel } = evalBoth(file, 'jsonl');
     expect(single.stdout.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { line: number }).line)).toEqual([1, 2, ...lines.slice(3).map((_, i) => 6 + i)]);
-    expect(single.stderr).toContain('line 3: invalid JSON');
-    expect(single.stderr).toContain('line 5: invalid JSON');
+    expect(single.stderr).toContain('— 1 record: line 3\n');
+    expect(single.stderr).toContain('is not valid JSON — 1 record: line 5\n');
     expect(parallel.stdout).toBe(single.stdout);
     expect(parallel.stderr).toBe(single.stderr);
   }, 120_000);

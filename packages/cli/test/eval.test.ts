@@ -93,7 +93,7 @@ describe('mql eval --data (JSONL and CSV)', () => {
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n').map((line) => line.split(',').slice(0, 3).join(','))).toEqual(['id,stage,fit', 'L0000001,none,20', 'L0000002,SAL,30', '']);
     expect(run.stderr).toMatch(
-      /^Evaluated 2 leads at 2026-11-01T00:00:00.000Z\n.*\n  furthest stage \(each lead once\): MQL 0, SAL 1, SQO 0, none 1\n.*\n2 invalid records \(not evaluated\), by field and message:\n  invalid JSON: .+ — 1 record: line 2\n  expected a lead record \(an object\) — 1 record: line 4 a list\n(?:.*\n)*$/,
+      /^Evaluated 2 leads at 2026-11-01T00:00:00.000Z\n.*\n  furthest stage \(each lead once\): MQL 0, SAL 1, SQO 0, none 1\n(?:.*\n)*2 invalid records \(not evaluated\), by field and message:\n  invalid JSON: .+ — 1 record: line 2\n  expected a lead record \(an object\) — 1 record: line 4 a list\n(?:.*\n)*$/,
     );
 
     const leads = join(temp, 'leads.csv');
@@ -163,6 +163,9 @@ describe('mql eval output formats', () => {
       'Evaluated 20 leads at 2026-11-01T00:00:00.000Z',
       '  reached (qualified, counted in every stage reached): MQL 4, SAL 2, SQO 1',
       '  furthest stage (each lead once): MQL 2, SAL 1, SQO 1, none 16',
+      '2 strings in the rules never matched (comparisons ignore letter case, not spaces):',
+      '  "CA" (country, funnel.mql:28) matches no value in the batch',
+      '  "NL" (country, funnel.mql:28) matches no value in the batch',
       'Ids: "id" (--id-key), present in every record.',
       '',
     ]);

@@ -115,7 +115,8 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   const progress = startProgress(source.progress);
   const labelOf = leadLabeller(engine.artifact.lead.fields);
   const keyPaths = inputPaths(engine.artifact.lead.fields).map((p) => p.path);
-  const watched = watchedLiterals(engine.artifact);
+  // Not for one lead picked by --only: a literal is expected to match only some leads.
+  const watched = options.only === undefined ? watchedLiterals(engine.artifact) : [];
 
   // evaluateMany pulls the next record only after its result was taken, so the record being
   // evaluated is always the one item in `pending`.
