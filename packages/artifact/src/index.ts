@@ -41,6 +41,13 @@ export interface FieldSpec {
   name: string;
   /** The key to read in input records when it differs from `name` (`from "Lead Source"`). */
   from?: string;
+  /**
+   * Input values that mean "not given" (`missing when ["Select", "N/A"]`): a string value that equals
+   * one of them, ignoring letter case and surrounding white space, is read as missing (absent), in
+   * JSON records and CSV cells alike, before the value is converted by the field's type. Never a
+   * member of the field's enum. Only on scalar fields (not objects or lists).
+   */
+  placeholders?: string[];
   optional: boolean;
   type: FieldType;
   doc?: string;
@@ -257,6 +264,7 @@ export const FieldSpecSchema: z.ZodType<FieldSpec> = z.lazy(() =>
   z.object({
     name: nonEmpty,
     from: z.string().optional(),
+    placeholders: z.array(z.string()).optional(),
     optional: z.boolean(),
     type: FieldTypeSchema,
     doc: z.string().optional(),

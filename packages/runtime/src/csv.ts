@@ -26,7 +26,7 @@ import type { FieldType } from '@mql/artifact';
 import { parseIsoDate } from './dates.js';
 import { DATE_EXPECTED, MISSING_MESSAGE, describe } from './records.js';
 import type { RecordError } from './result.js';
-import type { FieldNode, FieldTable, RecordModel } from './schema.js';
+import { isPlaceholder, type FieldNode, type FieldTable, type RecordModel } from './schema.js';
 
 export type RowResult<K extends string> =
   | ({ ok: true } & { [key in K]: Record<string, unknown> })
@@ -269,6 +269,7 @@ function convertCells(
   columns.forEach((column, i) => {
     const cell = cells[i];
     if (column === undefined || typeof cell !== 'string' || cell.trim() === '') return;
+    if (isPlaceholder(column.node, cell)) return; // a placeholder is an empty cell (`missing when`)
     // Errors name the column as the file spells it.
     const converted = convertCell(column.node.type, cell, header[i]!);
     if (converted.ok) setPath(into, column.keys, converted.value);

@@ -12,7 +12,7 @@ import type { FieldType } from '@mql/artifact';
 import type { EventList, NormRecord } from './context.js';
 import { parseInputDate } from './dates.js';
 import type { RecordError } from './result.js';
-import type { FieldNode, FieldTable, RecordModel } from './schema.js';
+import { isPlaceholder, type FieldNode, type FieldTable, type RecordModel } from './schema.js';
 
 /** A record read successfully is valid until the reader reads the next one (its buffers are reused). */
 export type ReadResult = { ok: true; record: NormRecord } | { ok: false; errors: RecordError[] };
@@ -172,8 +172,8 @@ function readFields(
     const node = check.node;
     // An own property only, so a key like `constructor` never reads the prototype.
     const value = node.inherited && !Object.hasOwn(input, node.key) ? undefined : input[node.key];
-    if (value === undefined || value === null) {
-      if (!node.optional) errors.push({ path: errorPath(node.path, eventIndex), message: MISSING_MESSAGE });
+    if (value === undefined || value === null || (node.placeholders !== undefined && isPlaceholder(node, value))) {
+      if (!node.optional) errors.push({ path: errorPath(node.path, eventIndex), message: placeholderNote(MISSING_MESSAGE, value) });
       continue;
     }
     const leaf = check.leaf;
@@ -300,4 +300,9 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
   return typeof value;
+}
+
+/** A required field given as a placeholder says so: `required field is missing ("Select" means not given)`. */
+function placeholderNote(message: string, value: unknown): string {
+  return typeof value === 'string' ? `${message} (${JSON.stringify(value)} means not given)` : message;
 }

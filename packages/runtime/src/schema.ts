@@ -10,6 +10,8 @@ export interface FieldNode {
   key: string;
   /** The key also names an Object.prototype member (`constructor`), so reads must check own-ness. */
   inherited: boolean;
+  /** `missing when [...]`: lower-cased, trimmed input values that mean "not given" (artifact FieldSpec). */
+  placeholders?: ReadonlySet<string>;
   optional: boolean;
   type: FieldType;
   slot: number;
@@ -63,6 +65,7 @@ function buildTable(specs: FieldSpec[]): FieldTable {
       name: spec.name,
       key: spec.from ?? spec.name,
       inherited: (spec.from ?? spec.name) in Object.prototype,
+      ...(spec.placeholders?.length ? { placeholders: new Set(spec.placeholders.map(foldPlaceholder)) } : {}),
       optional: spec.optional,
       type: spec.type,
       slot: table.slots.length,
@@ -79,4 +82,14 @@ function buildTable(specs: FieldSpec[]): FieldTable {
   };
   table.fields = specs.map((spec) => add(spec, undefined));
   return table;
+}
+
+/** How placeholders and input values are compared: letter case and surrounding white space ignored. */
+export function foldPlaceholder(value: string): string {
+  return value.trim().toLowerCase();
+}
+
+/** Whether an input value is one of the field's placeholders, so it reads as missing. */
+export function isPlaceholder(node: FieldNode, value: unknown): boolean {
+  return node.placeholders !== undefined && typeof value === 'string' && node.placeholders.has(foldPlaceholder(value));
 }

@@ -111,7 +111,9 @@ export class TestChecker {
       }
       given.add(name);
       this.symbols.index.references.push({ key: owner.keyOf(field.path), file, span: entry.key.span });
-      if (entry.value) this.value(entry.value, field.type, path, owner, file);
+      // A placeholder (`missing when [...]`) is a value the data may hold; it is read as missing.
+      const placeholder = entry.value?.kind === 'String' && isPlaceholder(field, entry.value.value);
+      if (entry.value && !placeholder) this.value(entry.value, field.type, path, owner, file);
     }
     for (const field of fields.values()) {
       if (field.optional || given.has(field.name)) continue;
@@ -196,6 +198,11 @@ function describeLiteral(value: LiteralValue): string {
     case 'Array':
       return 'a list';
   }
+}
+
+function isPlaceholder(field: FieldInfo, value: string): boolean {
+  const folded = value.trim().toLowerCase();
+  return field.placeholders?.some((p) => p.trim().toLowerCase() === folded) ?? false;
 }
 
 export function isIsoDate(text: string): boolean {

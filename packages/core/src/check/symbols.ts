@@ -197,6 +197,7 @@ function collectFields(
       optional: decl.optional || decl.type === undefined,
       type,
       from: decl.from?.value,
+      ...(decl.placeholders ? { placeholderDecl: decl.placeholders } : {}),
       doc: decl.doc,
       file,
       span: decl.span,

@@ -1,12 +1,16 @@
 // The checker's types: what an expression or a field can hold, and how to name it in a message.
 
-import type { Span } from '../syntax/ast.js';
+import type { Placeholders, Span } from '../syntax/ast.js';
 
 export interface FieldInfo {
   name: string;
   optional: boolean;
   type: Type;
   from?: string;
+  /** `missing when [...]` as written; placeholders.ts resolves it into `placeholders`. */
+  placeholderDecl?: Placeholders;
+  /** Input values that mean "not given" (LANGUAGE terms: grammar/README.md, placeholders). */
+  placeholders?: string[];
   doc?: string;
   /** Where the field is declared (for go to definition and related locations). */
   file: string;

@@ -117,6 +117,7 @@ class Lowering {
     return [...fields.values()].map((field) => ({
       name: field.name,
       ...(field.from !== undefined ? { from: field.from } : {}),
+      ...(field.placeholders?.length ? { placeholders: field.placeholders } : {}),
       optional: field.optional,
       type: this.fieldType(field.type),
       ...docOf(field.doc),
