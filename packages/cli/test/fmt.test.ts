@@ -106,7 +106,7 @@ describe('lints in mql check', () => {
       stdout: '',
       stderr:
         'mql: invalid mql.config.json:\n  lints.unused: must be "off", "info", "warning" or "error"\n' +
-        '  lints.MQL3999: unknown lint: use a code (MQL3001, MQL3002, MQL3003, MQL3004, MQL3005, MQL3006, MQL3007) or a name (unused, unreachable-grade-band, never-holds, always-holds, stage-without-require, unbounded-score, unreachable-threshold)\n',
+        '  lints.MQL3999: unknown lint: use a code (MQL3001, MQL3002, MQL3003, MQL3004, MQL3005, MQL3006, MQL3007, MQL3008) or a name (unused, unreachable-grade-band, never-holds, always-holds, stage-without-require, unbounded-score, unreachable-threshold, reads-outcome)\n',
     });
     writeFileSync(path.join(cwd, 'mql.config.json'), '{ not json');
     const run = mql(['check'], { cwd });
