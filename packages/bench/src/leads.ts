@@ -2,6 +2,7 @@
 // written once under dist/ and read back whole, because the evaluation benchmark times engines on
 // leads held in memory (the batch benchmark is the one that streams).
 
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,15 +14,16 @@ export interface LeadSet {
   seed: number;
 }
 
-export function leadsFile(dataDir: string, set: LeadSet): string {
-  return path.join(dataDir, `leads-${set.leads}x${set.eventsPerLead}-seed${set.seed}`, 'leads.jsonl');
+export function leadsFile(dataDir: string, set: LeadSet, generator = ''): string {
+  return path.join(dataDir, `leads-${set.leads}x${set.eventsPerLead}-seed${set.seed}${generator}`, 'leads.jsonl');
 }
 
 /** Generates the lead set unless an earlier run already did; returns the JSONL file. */
 export function ensureLeads(repoRoot: string, dataDir: string, set: LeadSet): string {
-  const file = leadsFile(dataDir, set);
-  if (existsSync(file)) return file;
   const script = path.join(repoRoot, 'examples/generate-data.mjs');
+  // Files from an older generator (without outcomes, say) are not reused.
+  const file = leadsFile(dataDir, set, `-${createHash('sha256').update(readFileSync(script)).digest('hex').slice(0, 8)}`);
+  if (existsSync(file)) return file;
   const args = ['--leads', String(set.leads), '--events-per-lead', String(set.eventsPerLead), '--seed', String(set.seed)];
   const run = spawnSync(process.execPath, [script, ...args, '--format', 'jsonl', '--out', path.dirname(file)], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`generate-data failed:\n${run.stderr}`);
