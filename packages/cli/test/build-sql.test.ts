@@ -66,4 +66,17 @@ describe('mql build --target sql', () => {
         'Build failed: the program cannot be compiled to duckdb SQL\n',
     );
   });
+
+  it('refuses a field with placeholder values rather than count "Select" as a value', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mql-sql-'));
+    const entry = path.join(dir, 'rules.mql');
+    writeFileSync(entry, 'lead {\n  email: email\n  industry?: string missing when ["Select", "N/A"]\n}\nsegment software = industry == "software"\n');
+    const run = mql(['build', entry, '--target', 'sql', '--dialect', 'postgres']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'error: segment "software": placeholder values (`missing when`) on the lead field `industry` cannot be expressed in postgres SQL (not supported by the SQL back end yet: map these values to NULL in the table, e.g. in a staging model)\n' +
+        'Build failed: the program cannot be compiled to postgres SQL\n',
+    );
+  });
 });

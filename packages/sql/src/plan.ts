@@ -249,6 +249,7 @@ class Planner {
       now: col(this.nowColumn, event ? 'e' : undefined),
       leadField: (path) => {
         const spec = findField(this.artifact.lead.fields, path) ?? unsupported(env, `the unknown lead field \`${path.join('.')}\``);
+        refusePlaceholders(spec, `the lead field \`${path.join('.')}\``, env);
         deps.add('lead');
         if (spec.type.kind === 'object') return { s: col('(object)'), type: spec.type };
         return { s: col(this.leadColumn(path, spec, env), leadTable), type: spec.type };
@@ -270,6 +271,7 @@ class Planner {
         attr: (name) => {
           if (name === 'at') return { s: col(this.atColumn, 'e'), type: { kind: 'date' } };
           const spec = event.fields.get(name) ?? unsupported(env, `the unknown attribute \`${name}\` of event \`${event.info.name}\``);
+          refusePlaceholders(spec, `the attribute \`${name}\` of event \`${event.info.name}\``, env);
           return { s: this.normalise(spec.type, { k: 'input', path: [spec.from ?? spec.name], table: 'e' }, env), type: spec.type };
         },
       };
@@ -309,6 +311,7 @@ class Planner {
     if (agg.kind === 'sum') {
       const spec = info.event.fields.find((f) => f.name === agg.attr);
       if (spec === undefined || spec.type.kind !== 'number') unsupported(env, `\`sum\` over \`${agg.attr}\`, not a number attribute of \`${info.event.name}\``);
+      refusePlaceholders(spec, `the attribute \`${agg.attr}\` of event \`${info.event.name}\``, env);
     }
     if (agg.kind === 'decay') this.needFn('power', env, 'decay half-life');
     const suffix = agg.kind === 'sum' ? `sum_${agg.attr}` : agg.kind === 'decay' ? `decay_${[...info.aggregates.values()].filter((a) => a.agg.kind === 'decay').length + 1}` : agg.kind;
@@ -552,6 +555,17 @@ function hasNameDeps(deps: Set<Dep>): boolean {
 function cap(points: number, max: number | undefined): number {
   if (max === undefined || Math.abs(points) <= max) return points;
   return points > 0 ? max : -max;
+}
+
+/**
+ * Placeholder values (`missing when [...]`) are read as missing by the runtime's record reader,
+ * before type conversion; the SQL assumes typed, clean columns and has no such step yet, so a
+ * field that declares them is refused rather than compiled into SQL that would count "Select".
+ */
+function refusePlaceholders(spec: FieldSpec, what: string, env: { dialect: string; where: string }): void {
+  if (spec.placeholders !== undefined && spec.placeholders.length > 0) {
+    unsupported(env, `placeholder values (\`missing when\`) on ${what}`, 'not supported by the SQL back end yet: map these values to NULL in the table, e.g. in a staging model');
+  }
 }
 
 function findField(fields: FieldSpec[], path: string[]): FieldSpec | undefined {
