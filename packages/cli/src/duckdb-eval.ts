@@ -98,6 +98,7 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
   // Invalid records first into the summary (it sorts them by position), then the results in order.
   for (const r of (await connection.runAndReadAll(`SELECT mql_row, mql_id, mql_errors FROM mql_leads WHERE len(mql_errors) > 0 ORDER BY mql_row`)).getRowObjectsJS()) {
     run.summary.records++;
+    if (r.mql_id !== null) run.summary.withId++; // as the runtime path counts: every record with an id, valid or not
     run.summary.invalid.push({
       position: position(Number(r.mql_row)),
       ...(r.mql_id !== null ? { id: String(r.mql_id) } : {}),

@@ -55,14 +55,17 @@ describe('mql eval --engine duckdb', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toBe(
       [
-        'Evaluated 45 leads at 2026-11-01T00:00:00.000Z: MQL 0, SAL 5, SQO 0, none 40',
-        '5 invalid records (not evaluated):',
-        '  line 1 (L0000001): Email: required field is missing',
-        '  line 9 (L0000009): company.employees: expected a number, got "about 200"',
-        '  line 10 (L0000010): events[].at: expected a date (ISO-8601 or epoch milliseconds), got "not-a-date"',
-        '  line 19 (L0000019): seniority: expected one of "ic", "manager", "director", "vp", "cxo", got "svp"',
-        '  line 37 (L0000037): Email: required field is missing',
+        'Evaluated 45 leads at 2026-11-01T00:00:00.000Z',
+        '  reached (qualified, counted in every stage reached): MQL 5, SAL 5, SQO 0',
+        '  furthest stage (each lead once): MQL 0, SAL 5, SQO 0, none 40',
+        '5 invalid records (not evaluated), by field and message:',
+        '  Email: required field is missing — 2 records: line 1 (L0000001), line 37 (L0000037)',
+        '  company.employees: expected a number — 1 record: line 9 (L0000009) "about 200"',
+        '  events[].at: expected a date (ISO-8601 or epoch milliseconds) — 1 record: line 10 (L0000010) "not-a-date"',
+        '  seniority: expected one of "ic", "manager", "director", "vp", "cxo" — 1 record: line 19 (L0000019) "svp"',
         'Evaluated in DuckDB (--engine duckdb): lean results, no explanations.',
+        '(--errors FILE writes every record error as JSON lines)',
+        'Ids: "id" (--id-key), present in every record.',
         '',
       ].join('\n'),
     );
