@@ -15,7 +15,7 @@
 import path from 'node:path';
 import type { FieldSpec, FieldType, RulesArtifact } from '@mql/artifact';
 import type { EvaluationResult, RulesEngine } from '@mql/runtime';
-import { compileSql, DIALECT_TABLE, qualifiedColumn } from '@mql/sql';
+import { compileSql, DIALECT_TABLE, readResultRow } from '@mql/sql';
 import { checkHeader, dataFormatOf, fileSize, type Position } from './data.js';
 import { UsageError } from './host.js';
 import type { ResultWriter } from './output.js';
@@ -471,7 +471,6 @@ async function stageEvents(connection: Connection, run: DuckDbRun, columns: Colu
     );
   }
   await connection.run(`CREATE TEMP VIEW mql_events AS SELECT * FROM mql_events_staged WHERE mql_error IS NULL`);
-  void format;
   return true;
 }
 
@@ -479,14 +478,8 @@ async function stageEvents(connection: Connection, run: DuckDbRun, columns: Colu
 
 /** A query row → the runtime's lean result. */
 function resultOf(artifact: RulesArtifact, row: Record<string, unknown>): EvaluationResult {
-  const num = (v: unknown) => (typeof v === 'bigint' ? Number(v) : (v as number));
-  return {
-    stage: (row.stage as string | null) ?? null,
-    scores: Object.fromEntries(artifact.scores.map((s) => [s.name, num(row[s.name])])),
-    grades: Object.fromEntries(artifact.grades.map((g) => [g.name, row[g.name] as string])),
-    segments: Object.fromEntries(artifact.segments.map((s) => [s.name, row[s.name] as boolean])),
-    stages: Object.fromEntries(artifact.stages.map((s) => [s.name, { qualified: row[qualifiedColumn(s.name)] as boolean }])),
-  };
+  const { qualified, ...rest } = readResultRow(artifact, row);
+  return { ...rest, stages: Object.fromEntries(Object.entries(qualified).map(([name, ok]) => [name, { qualified: ok }])) };
 }
 
 function splitError(text: string): { path: string; message: string } {

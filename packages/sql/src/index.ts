@@ -11,6 +11,7 @@ import { renderPlan } from './render.js';
 export { DIALECTS, DIALECT_TABLE, columnKind, isDialect, type ColumnKind, type Dialect, type DialectName } from './dialects.js';
 export { SqlCompileError } from './errors.js';
 export { qualifiedColumn, type InputColumn } from './plan.js';
+export { readResultRow, type ResultRow } from './result-row.js';
 
 export interface SqlOptions {
   dialect: DialectName;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { FieldSpec, RulesArtifact } from '@mql/artifact';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { PGlite } from '@electric-sql/pglite';
-import { columnKind, compileSql, DIALECT_TABLE, qualifiedColumn, type ColumnKind, type DialectName } from '../src/index.js';
+import { columnKind, compileSql, DIALECT_TABLE, readResultRow, type ColumnKind, type DialectName, type ResultRow } from '../src/index.js';
 
 export interface Column {
   name: string;
@@ -23,14 +23,8 @@ export interface Tables {
   events: { columns: Column[]; rows: unknown[][] };
 }
 
-/** What the comparison looks at, for one lead. */
-export interface Outcome {
-  stage: string | null;
-  scores: Record<string, number>;
-  grades: Record<string, string>;
-  segments: Record<string, boolean>;
-  qualified: Record<string, boolean>;
-}
+/** What the comparison looks at, for one lead: the query's result row. */
+export type Outcome = ResultRow;
 
 export const KEY = 'id';
 
@@ -76,19 +70,8 @@ function cell(record: Record<string, unknown>, column: Column): unknown {
 // ---------------------------------------------------------------------------------------------
 // Result rows → outcomes
 
-function outcomeOf(artifact: RulesArtifact, row: Record<string, unknown>): Outcome {
-  const num = (v: unknown) => (typeof v === 'bigint' ? Number(v) : (v as number));
-  return {
-    stage: (row.stage as string | null) ?? null,
-    scores: Object.fromEntries(artifact.scores.map((s) => [s.name, num(row[s.name])])),
-    grades: Object.fromEntries(artifact.grades.map((g) => [g.name, row[g.name] as string])),
-    segments: Object.fromEntries(artifact.segments.map((s) => [s.name, row[s.name] as boolean])),
-    qualified: Object.fromEntries(artifact.stages.map((s) => [s.name, row[qualifiedColumn(s.name)] as boolean])),
-  };
-}
-
 function byKey(artifact: RulesArtifact, rows: Record<string, unknown>[]): Map<string, Outcome> {
-  return new Map(rows.map((r) => [String(r[KEY]), outcomeOf(artifact, r)]));
+  return new Map(rows.map((r) => [String(r[KEY]), readResultRow(artifact, r)]));
 }
 
 // ---------------------------------------------------------------------------------------------
