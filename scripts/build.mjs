@@ -15,6 +15,7 @@ const targets = [
   { entry: 'packages/backtest/src/index.ts', outfile: 'packages/backtest/dist/index.js', bundleDeps: false },
   { entry: 'packages/sql/src/index.ts', outfile: 'packages/sql/dist/index.js', bundleDeps: false },
   { entry: 'packages/node-host/src/index.ts', outfile: 'packages/node-host/dist/index.js', bundleDeps: false },
+  { entry: 'packages/data/src/index.ts', outfile: 'packages/data/dist/index.js', bundleDeps: false },
   { entry: 'packages/workbench/src/index.ts', outfile: 'packages/workbench/dist/index.js', bundleDeps: false },
   { entry: 'packages/cli/src/main.ts', outfile: 'packages/cli/dist/mql.js', bundleDeps: true },
   // mql eval's worker threads (parallel.ts start them from dist/ beside mql.js).

@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { FieldSpec, FieldType, RulesArtifact } from '@mql/artifact';
 import type { EvaluationResult, RulesEngine } from '@mql/runtime';
 import { compileSql, DIALECT_TABLE, readResultRow } from '@mql/sql';
-import { checkHeader, dataFormatOf, fileSize, type Position } from './data.js';
+import { checkHeader, dataFormatOf, fileSize, type Position } from '@mql/data';
 import { UsageError } from './host.js';
 import type { ResultWriter } from './output.js';
 import { countResult, type BatchSummary } from './summary.js';

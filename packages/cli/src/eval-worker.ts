@@ -4,8 +4,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { load } from '@mql/runtime';
-import { leadFromLine, leadLabeller } from './data.js';
-import { linesOf } from './lines.js';
+import { leadFromLine, leadLabeller, linesOf } from '@mql/data';
 import { noteValues, watchedLiterals, type SeenValues } from './literals.js';
 import { resultLine } from './output.js';
 import type { BatchResult, LineBatch, WorkerSetup } from './parallel.js';

@@ -11,6 +11,7 @@ import { registerEvalCommand } from './commands/eval.js';
 import { registerFmtCommand } from './commands/fmt.js';
 import { registerTestCommand } from './commands/test.js';
 import { CHECK_FORMATS } from './formats/index.js';
+import { DataError } from '@mql/data';
 import { UsageError } from './host.js';
 
 // `mql check | head -1` closes the pipe early: that is the reader's choice, not an error.
@@ -74,7 +75,7 @@ function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {
     return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
   }
-  if (error instanceof UsageError) {
+  if (error instanceof UsageError || error instanceof DataError) {
     process.stderr.write(`mql: ${error.message}\n`);
     return 2;
   }

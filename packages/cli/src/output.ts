@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import cliProgress from 'cli-progress';
 import type { EvaluationResult, RulesEngine } from '@mql/runtime';
-import { positionText, type Position } from './data.js';
+import { positionText, type Position } from '@mql/data';
 import { formatNumber, renderExplanation, type ExplainContext } from './explain.js';
 import { colors } from './report.js';
 import { NO_STAGE } from './summary.js';

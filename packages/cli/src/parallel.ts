@@ -4,12 +4,12 @@
 // batches at line ends and hands each to a worker without copying (a transferred buffer), then
 // writes the workers' encoded results in input order. At most two batches per worker are in
 // flight, so memory stays flat however large the file. The output is byte-identical to the
-// single-threaded path (a test compares them): both cut and decode lines with lines.ts.
+// single-threaded path (a test compares them): both cut and decode lines with @mql/data's lines.ts.
 
 import { createReadStream } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { RulesArtifact } from '@mql/artifact';
-import { countLines, LineCutter } from './lines.js';
+import { countLines, LineCutter } from '@mql/data';
 import type { InvalidLead } from './output.js';
 
 /** What every worker needs to evaluate and format leads like the main thread would. */

@@ -7,7 +7,7 @@ import type { SourceLocation } from '@mql/artifact';
 import { compileProgram, type Diagnostic, type ProgramFile } from '@mql/core';
 import { ArtifactError, load, type RulesEngine } from '@mql/runtime';
 import { displayPath, MAX_ARTIFACT_BYTES, nodeHost, readNamedFile, toCorePath, UsageError } from './host.js';
-import { withoutBom } from './lines.js';
+import { withoutBom } from '@mql/data';
 import { FileIndex, colors, countBySeverity, formatDiagnostics, plural } from './report.js';
 
 export interface Rules {

@@ -5,7 +5,7 @@
 
 import type { FieldSpec, RulesArtifact } from '@mql/artifact';
 import type { EvaluationResult, RecordError } from '@mql/runtime';
-import { positionText, type Position } from './data.js';
+import { positionText, type Position } from '@mql/data';
 import { writeOutputFile } from './host.js';
 import { unmatchedLiterals, watchedLiterals, type SeenValues } from './literals.js';
 import { colors, plural } from './report.js';

@@ -58,7 +58,7 @@ export const MqlConfigSchema = z
       .optional(),
     /**
      * Sample leads the editor evaluates while the author types (how many reach each stage, how
-     * often each rule fires): a JSON or JSONL file relative to the config file; `outcome` names a true/false column (as in `mql backtest`); `now` is the
+     * often each rule fires): a JSON, JSONL or CSV file relative to the config file; `outcome` names a true/false column (as in `mql backtest`); `now` is the
      * evaluation time (default: the current time); `id` the id column or key (default `id`).
      */
     sample: z

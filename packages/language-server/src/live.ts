@@ -256,18 +256,24 @@ export class LiveService {
       ...(config.sample.outcome !== undefined ? { outcome: config.sample.outcome } : {}),
       idKey: config.sample.id ?? 'id',
     };
-    const key = JSON.stringify(settings);
+    // A CSV header is bound to the schema's fields: the sample is read again when they change, and
+    // only then (not per keystroke).
+    const key = JSON.stringify([settings, artifact.lead, artifact.events]);
     let sample = this.samples.get(key);
     if (!sample) {
       const text = this.workspace.fs.readFile(settings.file);
-      sample = typeof text !== 'string' ? Promise.reject(new Error(text === undefined ? 'no such file' : text.problem)) : Promise.resolve().then(() => readSample(settings, text));
+      sample = typeof text !== 'string' ? Promise.reject(new Error(text === undefined ? 'no such file' : text.problem)) : Promise.resolve().then(() => readSample(settings, text, engine));
+      // A few readings at most (programs sharing a sample, schemas while editing one), oldest dropped.
+      if (this.samples.size >= 4) this.samples.delete(this.samples.keys().next().value!);
       this.samples.set(key, sample);
     }
     try {
       return { engine, sample: await sample, now };
     } catch (error) {
       this.samples.delete(key);
-      return `${settings.file}: ${error instanceof Error ? error.message : String(error)}`;
+      const message = error instanceof Error ? error.message : String(error);
+      // The data reader's messages name the file already ("leads.csv line 1: ...").
+      return message.startsWith(path.posix.basename(settings.file)) ? message : `${settings.file}: ${message}`;
     }
   }
 }

@@ -166,3 +166,64 @@ describe('sample leads while typing', () => {
     expect(explained.text).toContain('Stage: ');
   });
 });
+
+describe('a CSV sample (the reader of mql eval, from @mql/data)', () => {
+  const CSV = readFileSync(path.join(repo, 'examples', 'data', 'leads.csv'), 'utf8');
+  const csvConfig = JSON.stringify({ sample: { file: 'leads.csv', now: NOW, outcome: 'converted' } });
+
+  /**
+   * The same 5,000 leads from leads.jsonl without their events (leads.csv holds them in events.csv),
+   * evaluated with the runtime directly: stage counts and conversions per stage.
+   */
+  function expectedFromJsonl(): { total: number; converted: number; stages: Map<string, { reached: number; converted: number }> } {
+    const files: Record<string, string> = { '/w/lead.mql': LEAD, '/w/funnel.mql': FUNNEL };
+    const engine = load(compileProgram('/w/funnel.mql', { readFile: (p) => files[p] }).artifact!);
+    const stages = new Map(engine.stageNames.map((name) => [name, { reached: 0, converted: 0 }]));
+    let total = 0;
+    let converted = 0;
+    for (const line of readFileSync(path.join(repo, 'examples', 'data', 'leads.jsonl'), 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      const { events: _events, converted: outcome, amount: _amount, ...record } = JSON.parse(line);
+      const evaluation = engine.evaluate(record, { now: NOW });
+      if (!evaluation.ok) throw new Error(`leads.jsonl: ${JSON.stringify(evaluation.errors)}`);
+      total++;
+      if (outcome === true) converted++;
+      for (const [name, counts] of stages) {
+        if (!evaluation.result.stages[name]?.qualified) continue;
+        counts.reached++;
+        if (outcome === true) counts.converted++;
+      }
+    }
+    return { total, converted, stages };
+  }
+
+  it('code lenses count the CSV leads per stage, with the outcome column, as for the same leads in JSONL', async () => {
+    const lsp = await start(FUNNEL, { 'mql.config.json': csvConfig, 'leads.csv': CSV });
+    const uri = lsp.uri('funnel.mql');
+    const state = await lsp.request<{ problem?: string; sample?: { leads: number } }>('mql/impact', { textDocument: { uri }, wait: true });
+    expect(state.problem).toBeUndefined();
+    const expected = expectedFromJsonl();
+    expect(state.sample?.leads).toBe(expected.total);
+    const pct = (part: number, whole: number) => (whole === 0 ? '0%' : `${part === whole || part === 0 ? (100 * part) / whole : ((100 * part) / whole).toFixed(1)}%`);
+    const lenses = (await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } })).filter((l) => l.command?.command === 'mql.explainLead');
+    expect(lenses.map((l) => [l.range.start.line, l.command!.title])).toEqual(
+      [...expected.stages].map(([name, s]) => [
+        lineOf(FUNNEL, `stage ${name}`),
+        `${s.reached.toLocaleString('en-US')} of ${expected.total.toLocaleString('en-US')} sample leads reach ${name} (${pct(s.reached, expected.total)})` +
+          (s.reached > 0 ? ` · ${pct(s.converted, s.reached)} of them converted (${pct(expected.converted, expected.total)} of all)` : ''),
+      ]),
+    );
+    // Sample leads by id, from the CSV's id column.
+    const ids = await lsp.request<{ ids: string[] }>('mql/sampleLeads', { textDocument: { uri } });
+    expect([ids.ids.length, ids.ids[0], ids.ids.at(-1)]).toEqual([5000, 'L0000001', 'L0005000']);
+  });
+
+  it('a header that does not fit the schema is the reason there are no counts, naming the column', async () => {
+    const misspelt = CSV.replace('id,Email,First Name,', 'id,E-mail address,First Name,');
+    const lsp = await start(FUNNEL, { 'mql.config.json': csvConfig, 'leads.csv': misspelt });
+    const state = await lsp.request<{ problem?: string }>('mql/impact', { textDocument: { uri: lsp.uri('funnel.mql') }, wait: true });
+    expect(state.problem).toBe(
+      'leads.csv line 1: the header does not fit the schema (","-separated):\n  no column for required field email (from "Email")',
+    );
+  });
+});

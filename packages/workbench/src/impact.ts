@@ -1,10 +1,11 @@
 // What the rules do to sample leads, for the editor while the author types: how many leads reach
 // each stage (and, with an outcome column, how many of those converted), how often each score rule
 // fires, how many leads get each grade label. The sample is read once per file and schema with
-// `readSample`; evaluation runs in slices (`ImpactRun.step`) so a server
+// `readSample` (@mql/data's reader, as `mql eval`); evaluation runs in slices (`ImpactRun.step`) so a server
 // can interleave it with requests and drop it when a newer edit arrives.
 
-import { parseOutcome, valueAtPath } from '@mql/backtest';
+import { parseOutcome } from '@mql/backtest';
+import { leadsOfText, recordColumns } from '@mql/data';
 import type { RulesEngine } from '@mql/runtime';
 import { locate, type FileSpan } from './locations.js';
 
@@ -32,39 +33,25 @@ export interface Sample {
 }
 
 /**
- * Reads every lead of a JSON (array) or JSONL sample file. CSV samples are refused with a message:
- * the CSV reader of `mql eval` lives in the CLI (packages/cli/src/data.ts) and is to move here, so
- * that there is one; until then the editor reads JSON and JSONL only (`mql eval --format jsonl`
- * turns nothing into JSONL, but any CRM export converter or `jq` does).
+ * Reads every lead of a sample file whose text the caller has read, with @mql/data's reader (the
+ * one `mql eval` and `mql backtest` use): JSON array, JSONL or CSV, whose header is bound to the
+ * schema of `engine` (a column that fits no field, a missing id or outcome column, is an error
+ * naming it; placeholders read as missing). Rejects with a DataError when the file cannot be read
+ * as a whole; a record that cannot be read counts as unreadable.
  */
-export function readSample(settings: SampleSettings, text: string): Sample {
-  const lower = settings.file.toLowerCase();
-  if (lower.endsWith('.csv')) throw new Error('the editor reads JSON and JSONL sample files (CSV is read by `mql eval` only, for now)');
-  const records: unknown[] = [];
+export async function readSample(settings: SampleSettings, text: string, engine: RulesEngine): Promise<Sample> {
+  const columns = recordColumns(settings.file, settings.outcome === undefined ? [] : [settings.outcome]);
+  const options = { idKey: settings.idKey, ...(columns.include ? { include: columns.include } : {}) };
+  const leads: SampleLead[] = [];
   let unreadable = 0;
-  if (lower.endsWith('.json')) {
-    const parsed: unknown = JSON.parse(text);
-    if (!Array.isArray(parsed)) throw new Error('a .json sample must hold an array of lead records');
-    records.push(...parsed);
-  } else {
-    for (const line of text.split(/\r?\n/)) {
-      if (line.trim() === '') continue;
-      try {
-        records.push(JSON.parse(line));
-      } catch {
-        unreadable++;
-      }
+  for await (const item of leadsOfText(settings.file, text, engine, options)) {
+    if (!item.ok) {
+      unreadable++;
+      continue;
     }
+    const converted = settings.outcome === undefined ? undefined : parseOutcome(columns.cell(item, settings.outcome));
+    leads.push({ ...(item.id !== undefined ? { id: item.id } : {}), record: item.record, ...(converted !== undefined ? { converted } : {}) });
   }
-  const leads = records.map((record) => {
-    const id = typeof record === 'object' && record !== null ? (record as Record<string, unknown>)[settings.idKey] : undefined;
-    const converted = settings.outcome === undefined ? undefined : parseOutcome(valueAtPath(record, settings.outcome));
-    return {
-      ...(typeof id === 'string' || typeof id === 'number' ? { id: String(id) } : {}),
-      record,
-      ...(converted !== undefined ? { converted } : {}),
-    };
-  });
   return { settings, leads, unreadable };
 }
 

@@ -4,7 +4,7 @@
 // How well the rules pick the leads that convert: every lead is evaluated (explained, at one
 // `now`) and folded with its known outcome into @mql/backtest's streaming aggregator; the report
 // is rendered by that package (pretty, markdown, JSON, HTML).
-// - The leads are read as by `mql eval` (data.ts). The outcome (and value) is a column of the CSV,
+// - The leads are read as by `mql eval` (@mql/data). The outcome (and value) is a column of the CSV,
 //   kept raw beside the record, or a key path of a JSON record; it need not be in the lead schema.
 // - A record the rules cannot evaluate, or whose outcome is missing or not true/false, 1/0, yes/no,
 //   is left out of the metrics, counted and listed.
@@ -16,11 +16,10 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { Backtest, backtestShape, fieldPresence, outcomeText, parseOutcome, parseValue, renderHtml, renderJson, renderMarkdown, renderPretty, type BacktestReport, type BacktestShape } from '@mql/backtest';
-import { leadSource, positionText } from '../data.js';
+import { leadSource, positionText, recordColumns } from '@mql/data';
 import { configLookup } from '../config.js';
 import { displayPath, toCorePath, UsageError } from '../host.js';
 import { startProgress } from '../output.js';
-import { recordColumns } from '../record-columns.js';
 import { colors, plural } from '../report.js';
 import { loadRulesUnlessErrors, type Rules } from '../rules.js';
 import { evaluationTime } from './eval.js';

@@ -8,7 +8,7 @@
 // - BASE and NEW are `.mql` entries or `.json` artifacts. With `--base REV` the base version is read
 //   from the git revision REV (the entry and every file it imports); BASE may then be left out, and
 //   the base is NEW's path in REV.
-// - The leads stream once (data.ts readers, as for `mql eval`); each record is evaluated by both
+// - The leads stream once (@mql/data readers, as for `mql eval`); each record is evaluated by both
 //   versions before the next is read, with one `now` for all. CSV cells are converted by the new
 //   version's lead declaration. A record that is unreadable, or invalid for either version, is left
 //   out of the matrix and counted.
@@ -18,8 +18,7 @@
 import { Option, type Command } from 'commander';
 import { parseIsoDate, type RulesEngine } from '@mql/runtime';
 import { parseOutcome } from '@mql/backtest';
-import { leadSource, positionText } from '../data.js';
-import { recordColumns } from '../record-columns.js';
+import { leadSource, positionText, recordColumns } from '@mql/data';
 import { StageComparison, versionShape, type StageDiff } from '../diff/compare.js';
 import { DIFF_DOCUMENT_VERSION, DIFF_FORMATS, type DiffDocument, type DiffFormat } from '../diff/document.js';
 import { renderJson } from '../diff/json.js';

@@ -21,8 +21,7 @@
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseIsoDate, type RulesEngine } from '@mql/runtime';
-import { DELIMITERS } from '../csv-read.js';
-import { dataFormatOf, fileSize, leadLabeller, leadSource, singleLead, type LeadInput, type LeadSource } from '../data.js';
+import { DELIMITERS, dataFormatOf, fileSize, leadLabeller, leadSource, singleLead, type LeadInput, type LeadSource } from '@mql/data';
 import { checkOutputFolder, UsageError } from '../host.js';
 import {
   OUTPUT_FORMATS,

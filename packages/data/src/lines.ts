@@ -1,6 +1,6 @@
 // Lines of a JSON-lines or CSV file, cut and decoded by one set of rules for `mql eval`'s
-// single-threaded path and its worker threads (parallel.ts), so both see the same records with the
-// same line numbers whatever the bytes (README: "byte-identical output"):
+// single-threaded path, its worker threads (cli parallel.ts) and the editor's sample leads, so all
+// see the same records with the same line numbers whatever the bytes (README: "byte-identical output"):
 // - a line ends at `\n`, `\r\n` or a lone `\r` (as older spreadsheets on macOS write);
 // - a UTF-8 byte-order mark at the very start of the file is dropped; anywhere else it is data;
 // - bytes are decoded as UTF-8, invalid bytes becoming U+FFFD. A line break byte never belongs to a
@@ -107,6 +107,13 @@ export async function* readLines(stream: AsyncIterable<Buffer>): AsyncGenerator<
   }
   const rest = cutter.end();
   if (rest) for (const text of linesOf(rest)) yield { line: ++line, text };
+}
+
+/** The numbered lines of a text already read, cut by the same rules (a leading BOM dropped). */
+export async function* linesOfText(text: string): AsyncGenerator<{ line: number; text: string }> {
+  const lines = withoutBom(text).split(LINE_BREAK);
+  if (lines[lines.length - 1] === '') lines.pop(); // the empty string after the last break
+  for (let i = 0; i < lines.length; i++) yield { line: i + 1, text: lines[i]! };
 }
 
 /** A whole file's text (JSON, an artifact) without the byte-order mark some editors write first. */

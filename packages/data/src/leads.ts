@@ -1,6 +1,11 @@
-// Lead input for `mql eval`: one JSON lead (--lead), or many (--data) as a JSON array, JSONL or
-// CSV, with CSV events from a second table (--events --key). Each input record becomes a LeadInput
-// that knows where it came from (line or array index) and its id, so results and errors can name it.
+// Lead data files, read one way for `mql eval`/`backtest`/`diff` and for the editor's sample leads:
+// one JSON lead (--lead), or many (--data) as a JSON array, JSONL or CSV, with CSV events from a
+// second table (--events --key). Each input record becomes a LeadInput that knows where it came
+// from (line or array index) and its id, so results and errors can name it.
+//
+// A file that cannot be read as asked (no such file, a header that does not fit the schema, a
+// missing id or outcome column) is a DataError: the CLI reports it as a usage error (exit 2), the
+// editor as the reason it shows no sample counts.
 //
 // Memory: JSONL and CSV leads stream (lines.ts, csv-read.ts), one record at a time. A JSON array
 // (and --lead) is parsed whole, as JSON.parse needs. The events CSV is read first into an index
@@ -13,10 +18,15 @@ import path from 'node:path';
 import type { FieldSpec } from '@mql/artifact';
 import { suggest } from '@mql/core';
 import { foldHeader, type EventTable, type HeaderBinding, type LeadTable, type RecordError, type RulesEngine } from '@mql/runtime';
-import { csvRecords, delimiterName, otherDelimiterIn, type CsvHeader } from './csv-read.js';
-import { UsageError } from './host.js';
-import { readLines, withoutBom } from './lines.js';
-import { plural } from './report.js';
+import { csvRecords, delimiterName, otherDelimiterIn, type CsvHeader, type NumberedLine } from './csv-read.js';
+import { linesOfText, readLines, withoutBom } from './lines.js';
+
+/** The data cannot be read as asked: a usage error of whoever named the file or the columns. */
+export class DataError extends Error {}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
 
 /** Where a record is in its input. */
 export type Position = { kind: 'line'; line: number } | { kind: 'index'; index: number } | { kind: 'file' };
@@ -65,7 +75,7 @@ export function dataFormatOf(file: string): DataFormat {
   if (extension === '.json') return 'json';
   if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
   if (extension === '.csv') return 'csv';
-  throw new UsageError(`${file}: cannot tell the data format from the extension (use .json, .jsonl, .ndjson or .csv)`);
+  throw new DataError(`${file}: cannot tell the data format from the extension (use .json, .jsonl, .ndjson or .csv)`);
 }
 
 export function fileSize(file: string): number {
@@ -75,7 +85,7 @@ export function fileSize(file: string): number {
   } catch {
     // reported below
   }
-  throw new UsageError(`no such data file: ${file}`);
+  throw new DataError(`no such data file: ${file}`);
 }
 
 /** `--lead FILE`: one lead record, a JSON object. */
@@ -83,7 +93,7 @@ export function singleLead(file: string, options: DataOptions): LeadSource {
   const total = fileSize(file);
   const parsed = parseJson(withoutBom(readFileSync(file, 'utf8')));
   if (parsed.ok && Array.isArray(parsed.value)) {
-    throw new UsageError(`${file} holds a JSON array: use --data for many leads, --lead for one lead object`);
+    throw new DataError(`${file} holds a JSON array: use --data for many leads, --lead for one lead object`);
   }
   const item: LeadInput = parsed.ok
     ? { position: { kind: 'file' }, ...keysOf(parsed.value, options), ok: true, record: parsed.value }
@@ -94,25 +104,44 @@ export function singleLead(file: string, options: DataOptions): LeadSource {
 export async function leadSource(file: string, engine: RulesEngine, options: DataOptions): Promise<LeadSource> {
   const format = dataFormatOf(file);
   if (options.events && format !== 'csv') {
-    throw new UsageError('--events joins an events CSV to a leads CSV; JSON and JSONL records carry their events in `events`');
+    throw new DataError('--events joins an events CSV to a leads CSV; JSON and JSONL records carry their events in `events`');
   }
   const total = fileSize(file);
   if (format === 'json') return jsonArray(file, total, options);
   const stream = createReadStream(file);
   const progress = () => ({ done: stream.bytesRead, total });
-  if (format === 'jsonl') return { items: jsonLines(stream, options), progress, notes: () => [] };
+  const lines = readLines(stream as AsyncIterable<Buffer>);
+  if (format === 'jsonl') return { items: jsonLines(lines, options), progress, notes: () => [] };
   const events = options.events ? await readEventIndex(options.events.file, options.events.key, engine, options) : undefined;
-  return { items: csvLeads(file, stream, engine, options, events), progress, notes: () => events?.notes() ?? [] };
+  return { items: csvLeads(file, lines, engine, options, events), progress, notes: () => events?.notes() ?? [] };
+}
+
+/**
+ * The leads of a data file whose text the caller has read (the editor reads its sample with
+ * @mql/node-host's size-limited reader): the same records, ids, errors and header checks as
+ * `leadSource`, without events from a second table.
+ */
+export function leadsOfText(file: string, text: string, engine: RulesEngine, options: DataOptions): AsyncIterable<LeadInput> {
+  const format = dataFormatOf(file);
+  if (options.events) throw new DataError('events from a second table are read from files (leadSource)');
+  if (format === 'json') return jsonRecords(file, text, options);
+  const lines = linesOfText(text);
+  return format === 'jsonl' ? jsonLines(lines, options) : csvLeads(file, lines, engine, options, undefined);
 }
 
 // ---------------------------------------------------------------------------------------------
 // JSON and JSONL
 
 function jsonArray(file: string, total: number, options: DataOptions): LeadSource {
-  const parsed = parseJson(withoutBom(readFileSync(file, 'utf8')));
-  if (!parsed.ok) throw new UsageError(`${file}: ${parsed.message}`);
+  return { items: jsonRecords(file, readFileSync(file, 'utf8'), options), progress: () => ({ done: total, total }), notes: () => [] };
+}
+
+/** The records of a JSON array (parsed before the first is yielded, so a broken file fails at once). */
+function jsonRecords(file: string, text: string, options: DataOptions): AsyncIterable<LeadInput> {
+  const parsed = parseJson(withoutBom(text));
+  if (!parsed.ok) throw new DataError(`${file}: ${parsed.message}`);
   if (!Array.isArray(parsed.value)) {
-    throw new UsageError(`${file} must hold a JSON array of lead records (use --lead for a single lead object)`);
+    throw new DataError(`${file} must hold a JSON array of lead records (use --lead for a single lead object)`);
   }
   const records: unknown[] = parsed.value;
   async function* items(): AsyncGenerator<LeadInput> {
@@ -120,12 +149,12 @@ function jsonArray(file: string, total: number, options: DataOptions): LeadSourc
       yield { position: { kind: 'index', index }, ...keysOf(records[index], options), ok: true, record: records[index] };
     }
   }
-  return { items: items(), progress: () => ({ done: total, total }), notes: () => [] };
+  return items();
 }
 
 /** One record per non-blank line; a line that is not JSON is an invalid record, not the end of the batch. */
-async function* jsonLines(stream: NodeJS.ReadableStream, options: DataOptions): AsyncGenerator<LeadInput> {
-  for await (const { line, text } of readLines(stream as AsyncIterable<Buffer>)) {
+async function* jsonLines(lines: AsyncIterable<NumberedLine>, options: DataOptions): AsyncGenerator<LeadInput> {
+  for await (const { line, text } of lines) {
     const item = leadFromLine(text, line, options);
     if (item) yield item;
   }
@@ -206,7 +235,7 @@ export function checkHeader(file: string, header: CsvHeader, binding: HeaderBind
   const name = path.basename(file);
   const other = otherDelimiterIn(header);
   if (other !== undefined) {
-    throw new UsageError(
+    throw new DataError(
       `${name}: the header is one column, "${header.cells[0]}", that holds ${delimiterName(other)}: the file looks ${delimiterName(other)}-separated; use --delimiter ${other === '\t' ? 'tab' : `'${other}'`} (or leave --delimiter out to detect it)`,
     );
   }
@@ -228,7 +257,7 @@ export function checkHeader(file: string, header: CsvHeader, binding: HeaderBind
   const way = binding.missing.some((m) => m.optional && !allowed.has(m.field))
     ? `\nColumns match a field's \`from\` name or path, ignoring letter case and spaces. If the data has no column for an optional field, say so with --allow-missing-column FIELD.`
     : '';
-  throw new UsageError(`${name} line ${header.line}: the header does not fit the schema (${delimiterName(header.delimiter)}-separated):\n  ${problems.join('\n  ')}${way}`);
+  throw new DataError(`${name} line ${header.line}: the header does not fit the schema (${delimiterName(header.delimiter)}-separated):\n  ${problems.join('\n  ')}${way}`);
 }
 
 /** A column the command needs is not in the header: name it, and the closest header. */
@@ -252,12 +281,12 @@ function usedColumn(file: string, header: CsvHeader, name: string): number | und
   if (at === undefined) return undefined;
   const twin = header.cells.findIndex((h, i) => i !== at && foldHeader(h) === foldHeader(name));
   if (twin >= 0) {
-    throw new UsageError(`${path.basename(file)}: columns ${Math.min(at, twin) + 1} and ${Math.max(at, twin) + 1} are both named "${name}": rename one`);
+    throw new DataError(`${path.basename(file)}: columns ${Math.min(at, twin) + 1} and ${Math.max(at, twin) + 1} are both named "${name}": rename one`);
   }
   return at;
 }
 
-async function* csvLeads(file: string, stream: NodeJS.ReadableStream, engine: RulesEngine, options: DataOptions, events: EventIndex | undefined): AsyncGenerator<LeadInput> {
+async function* csvLeads(file: string, lines: AsyncIterable<NumberedLine>, engine: RulesEngine, options: DataOptions, events: EventIndex | undefined): AsyncGenerator<LeadInput> {
   let table: LeadTable | undefined;
   let idColumn: number | undefined;
   const include = options.include ?? [];
@@ -267,11 +296,11 @@ async function* csvLeads(file: string, stream: NodeJS.ReadableStream, engine: Ru
     checkHeader(file, header, table, options);
     idColumn = usedColumn(file, header, options.idKey);
     if (events && idColumn === undefined) {
-      throw new UsageError(`the leads CSV has no "${options.idKey}" column to join events on (name it with --id-key)`);
+      throw new DataError(`the leads CSV has no "${options.idKey}" column to join events on (name it with --id-key)`);
     }
     includeColumns = include.map((column) => usedColumn(file, header, column) ?? fail(missingColumn(column, header.cells)));
   };
-  for await (const item of csvRecords(readLines(stream as AsyncIterable<Buffer>), options.delimiter, onHeader)) {
+  for await (const item of csvRecords(lines, options.delimiter, onHeader)) {
     const position: Position = { kind: 'line', line: item.line };
     if (item.kind === 'bad') {
       yield { position, ok: false, errors: [{ path: '', message: item.message }] };
@@ -284,7 +313,7 @@ async function* csvLeads(file: string, stream: NodeJS.ReadableStream, engine: Ru
 }
 
 function fail(message: string): never {
-  throw new UsageError(message);
+  throw new DataError(message);
 }
 
 function csvLead(cells: string[], position: Position, table: LeadTable, idColumn: number | undefined, events: EventIndex | undefined): LeadInput {
@@ -360,7 +389,7 @@ async function readEventIndex(file: string, key: string, engine: RulesEngine, op
     // Attribute columns are checked once the rows say which event types the file holds.
     checkHeader(file, found, { ...table, missing: [] }, options);
     const column = usedColumn(file, found, key);
-    if (column === undefined) throw new UsageError(`${file} has no "${key}" column (--key names the column holding each event's lead id)`);
+    if (column === undefined) throw new DataError(`${file} has no "${key}" column (--key names the column holding each event's lead id)`);
     keyColumn = column;
   };
   const types = new Set<string>();

@@ -1,9 +1,9 @@
 // Columns read beside the rules, such as the outcome of `mql backtest` and `mql diff --outcome`:
-// a CSV keeps them as raw cells (data.ts `include`, checked against the header), a JSON record is
+// a CSV keeps them as raw cells (leads.ts `include`, checked against the header), a JSON record is
 // read by key path (its own key first, then dotted through nested objects).
 
 import { valueAtPath } from '@mql/backtest';
-import { dataFormatOf, type LeadInput } from './data.js';
+import { dataFormatOf, type LeadInput } from './leads.js';
 
 export interface RecordColumns {
   /** For leadSource's `include` option (CSV only). */
