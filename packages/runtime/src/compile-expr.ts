@@ -6,7 +6,7 @@
 // are already lower-cased (record fields at validation, constants here), so case-insensitive
 // comparison is plain `===`.
 
-import type { EventQuery, Expr, MathFunction } from '@mql/artifact';
+import type { EventQuery, Expr, FieldType, MathFunction } from '@mql/artifact';
 import type { Condition, Fn } from './context.js';
 import { DAY_MS } from './context.js';
 import { fail } from './errors.js';
@@ -131,10 +131,30 @@ function compileAttr(name: string, env: CompileEnv, scope: EventModel | undefine
   if (node === undefined) fail(env, `unknown attribute "${name}" of event "${scope.name}"`);
   node.read = true;
   const slot = node.slot;
+  if (!isText(node.type)) {
+    return (ctx, ev) => {
+      const list = ctx.events[type]!;
+      return list.values[ev * list.width + slot];
+    };
+  }
+  // Text is lower-cased here, on first read, not by the record reader (see records.ts): only the
+  // events inside a query's window pay for it. Lower-casing is idempotent, so the stored form can
+  // replace the given one.
   return (ctx, ev) => {
     const list = ctx.events[type]!;
-    return list.values[ev * list.width + slot];
+    const k = ev * list.width + slot;
+    const value = list.values[k];
+    if (value === undefined) return undefined;
+    const lowered = typeof value === 'string' ? value.toLowerCase() : (value as string[]).map((s) => s.toLowerCase());
+    list.values[k] = lowered;
+    return lowered;
   };
+}
+
+/** Whether a field's comparison form is lower-cased text (strings, emails, enums, and lists of them). */
+function isText(type: FieldType): boolean {
+  const leaf = type.kind === 'list' ? type.element : type;
+  return leaf.kind === 'string' || leaf.kind === 'email' || leaf.kind === 'enum';
 }
 
 /** `.domain` is after the last `@` (already lower-case), `.local` before it; missing without `@`. */

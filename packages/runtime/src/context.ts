@@ -15,8 +15,9 @@ export interface EventList {
   /** `at` is non-decreasing (events given in time order, the usual case), so windows are found by binary search. */
   sorted: boolean;
   /**
-   * Attribute values in comparison form (strings lower-cased, also inside lists; dates in epoch
-   * ms), event i's slot s at `values[i * width + s]`; slots that no expression reads stay unset.
+   * Attribute values (dates in epoch ms; text as given until a `where` first reads it, which
+   * stores it lower-cased, see compileAttr), event i's slot s at `values[i * width + s]`; slots
+   * that no expression reads stay unset.
    * Explanations never show single event attributes, so there is no as-given copy.
    */
   values: unknown[];

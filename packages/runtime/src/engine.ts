@@ -88,20 +88,21 @@ export class Engine implements RulesEngine {
     this.eventTypes = artifact.events.map((e) => e.name);
     this.records = new RecordReader(program.model);
     this.rows = new RowReader(program.model, (record) => {
-      const read = this.records.read(record);
+      const read = this.records.read(record, false);
       return read.ok ? [] : read.errors;
     });
   }
 
   evaluate(record: unknown, options: EvaluateOptions = {}): Evaluation {
     const now = resolveNow(options.now);
-    const read = this.records.read(record);
+    const explain = options.explain ?? true;
+    const read = this.records.read(record, explain);
     if (!read.ok) return read;
-    return { ok: true, result: this.run(read.record, now, options.explain ?? true) };
+    return { ok: true, result: this.run(read.record, now, explain) };
   }
 
   validate(record: unknown): Validation {
-    const read = this.records.read(record);
+    const read = this.records.read(record, false);
     return read.ok ? { ok: true } : read;
   }
 

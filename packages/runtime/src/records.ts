@@ -15,7 +15,7 @@ import type { RecordError } from './result.js';
 import { isPlaceholder, type FieldNode, type FieldTable, type RecordModel } from './schema.js';
 
 /** A record read successfully is valid until the reader reads the next one (its buffers are reused). */
-export type ReadResult = { ok: true; record: NormRecord } | { ok: false; errors: RecordError[] };
+export type ReadResult = { readonly ok: true; readonly record: NormRecord } | { ok: false; errors: RecordError[] };
 
 export const MISSING_MESSAGE = 'required field is missing';
 
@@ -47,6 +47,8 @@ export class RecordReader {
   private readonly events: Map<string, EventReader>;
   /** The record every read fills in, reused (evaluation is synchronous and keeps no reference). */
   private readonly record: NormRecord;
+  /** The successful result, reused like the record it holds. */
+  private readonly okResult: ReadResult;
 
   constructor(model: RecordModel) {
     this.lead = tableReader(model.lead);
@@ -62,19 +64,24 @@ export class RecordReader {
       raw: new Array<unknown>(this.lead.size).fill(undefined),
       events: model.events.map((e) => emptyList(e.slots.length)),
     };
+    this.okResult = { ok: true, record: this.record };
   }
 
-  read(input: unknown): ReadResult {
+  /**
+   * `keepShown`: also keep the as-given values that explanations show (NormRecord.raw); a lean
+   * evaluation or a record check does not need them.
+   */
+  read(input: unknown, keepShown = true): ReadResult {
     if (!isPlainObject(input)) {
       return { ok: false, errors: [{ path: '', message: `expected a lead record (an object), got ${describe(input)}` }] };
     }
     const errors: RecordError[] = [];
     const record = this.record;
     record.lead.fill(undefined);
-    record.raw.fill(undefined);
-    readFields(this.lead.fields, input, record.raw, record.lead, 0, errors, -1);
+    if (keepShown) record.raw.fill(undefined);
+    readFields(this.lead.fields, input, keepShown ? record.raw : undefined, record.lead, 0, errors, -1);
     this.readEvents(input.events, errors);
-    return errors.length === 0 ? { ok: true, record } : { ok: false, errors };
+    return errors.length === 0 ? this.okResult : { ok: false, errors };
   }
 
   /** Events into their type's list; unknown types are skipped, an invalid event only adds errors. */
@@ -155,6 +162,8 @@ function fieldCheck(node: FieldNode): FieldCheck {
  * Checks the fields of one input object (a record, an event or a nested object) in place and
  * writes what is kept: `low[base + slot]` gets the comparison form of a field that expressions
  * read, `raw[slot]` (lead fields only) the value as given of a field that explanations show.
+ * Event attributes are kept as given: most events of a record fall outside every query's window,
+ * so their text is lower-cased only when a `where` reads it (compile-expr.ts, compileAttr).
  * `base` is 0 for lead fields, else the event's offset in its EventList's values. `eventIndex` is
  * -1 for lead fields, else the event's position in `events`, used only to spell an error path.
  */
@@ -186,7 +195,7 @@ function readFields(
         continue;
       }
       if (raw !== undefined && node.shown) raw[node.slot] = converted;
-      if (node.read) low[base + node.slot] = leaf.lowers ? (converted as string).toLowerCase() : converted;
+      if (node.read) low[base + node.slot] = leaf.lowers && eventIndex < 0 ? (converted as string).toLowerCase() : converted;
     }
   }
 }
@@ -219,7 +228,7 @@ function readList(check: FieldCheck, leaf: Leaf, value: unknown, raw: unknown[] 
   }
   if (converted.length !== value.length || converted.length === 0) return;
   if (raw !== undefined && node.shown) raw[node.slot] = converted;
-  if (node.read) low[base + node.slot] = leaf.lowers ? converted.map((s) => (s as string).toLowerCase()) : converted;
+  if (node.read) low[base + node.slot] = leaf.lowers && eventIndex < 0 ? converted.map((s) => (s as string).toLowerCase()) : converted;
 }
 
 function errorPath(path: string, eventIndex: number): string {

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { TestCase } from '@mql/artifact';
 import { describe, expect, it } from 'vitest';
 import { load } from '../src/index.js';
-import { artifact, E, formula, loc, per, q, score } from './artifact-builder.js';
+import { artifact, E, field, formula, loc, optional, per, q, score, T } from './artifact-builder.js';
 import { DAY, EVENTS, LEAD, NOW } from './helpers.js';
 
 const PRICING = E.contains(E.attr('url'), E.str('/pricing'));
@@ -139,6 +139,45 @@ describe('values kept for expressions', () => {
     const [outcome] = engine.runTests();
     expect(outcome).toMatchObject({ passed: true, valid: true });
     expect(outcome!.valid && outcome!.expectations.map((e) => e.actual)).toEqual([{ employees: 800 }, { title: 'CTO' }]);
+  });
+});
+
+describe('event text, lower-cased when a query first reads it', () => {
+  // The reader keeps event attributes as given; a `where` lower-cases what it reads and stores that
+  // form back. Two queries over the same events, text and list attributes, and a second record
+  // through the same buffers must all compare ignoring case.
+  const TAGGED = artifact({
+    lead: LEAD,
+    events: { ...EVENTS, download: [field('asset', T.string), optional('tags', T.list(T.string))] },
+    scores: [
+      formula('pricing_30d', E.count(q('page_view', { within: '30d', where: PRICING }))),
+      formula('pricing_7d', E.count(q('page_view', { within: '7d', where: PRICING }))),
+      formula('enterprise_30d', E.count(q('page_view', { within: '30d', where: E.contains(E.attr('url'), E.str('/ENTERPRISE')) }))),
+      formula('tagged_pricing', E.count(q('download', { where: E.contains(E.attr('tags'), E.str('Pricing'), 'list') }))),
+      formula('whitepaper', E.count(q('download', { where: E.cmp('==', E.attr('asset'), E.str('whitepaper.pdf'), 'string') }))),
+    ],
+  });
+  const record = {
+    Email: 'dana@acme.io',
+    events: [
+      { type: 'page_view', at: NOW - 20 * DAY, url: '/PRICING/Enterprise' },
+      { type: 'page_view', at: NOW - 2 * DAY, url: '/Pricing' },
+      { type: 'page_view', at: NOW - 1 * DAY, url: '/blog' },
+      { type: 'download', at: NOW - 3 * DAY, asset: 'WhitePaper.PDF', tags: ['PRICING', 'Security'] },
+      { type: 'download', at: NOW - 4 * DAY, asset: 'deck.pdf', tags: ['security'] },
+    ],
+  };
+  const expected = { pricing_30d: 2, pricing_7d: 1, enterprise_30d: 1, tagged_pricing: 1, whitepaper: 1 };
+
+  it('give the same counts lean and explained, and again for the next record', () => {
+    const engine = load(TAGGED);
+    for (const explain of [false, true, false]) {
+      const evaluation = engine.evaluate(record, { now: NOW, explain });
+      expect(evaluation.ok && evaluation.result.scores).toEqual(expected);
+    }
+    // The input record is not changed by the lower-casing.
+    expect(record.events[0]).toEqual({ type: 'page_view', at: NOW - 20 * DAY, url: '/PRICING/Enterprise' });
+    expect(record.events[3]!.tags).toEqual(['PRICING', 'Security']);
   });
 });
 
