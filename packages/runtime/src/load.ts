@@ -1,8 +1,9 @@
 // load(): check the artifact's format and version, validate it with the artifact's zod schema,
-// then compile it once into a RulesEngine.
+// then compile it once into a RulesEngine and check the types of its expressions.
 
 import { ARTIFACT_FORMAT, ARTIFACT_VERSION, RulesArtifactSchema, type RulesArtifact } from '@mql/artifact';
 import { Engine, type RulesEngine } from './engine.js';
+import { checkTypes } from './check-types.js';
 import { ArtifactError } from './errors.js';
 import { compileProgram } from './program.js';
 import { describe, isPlainObject } from './records.js';
@@ -12,7 +13,9 @@ import { checkArtifact, checkDepth, formatPath } from './verify.js';
 export function load(artifact: unknown): RulesEngine {
   const checked = parseArtifact(artifact);
   checkArtifact(checked);
-  return new Engine(checked, compileProgram(checked));
+  const program = compileProgram(checked); // refuses unknown names first, so the types below are all known
+  checkTypes(checked);
+  return new Engine(checked, program);
 }
 
 function parseArtifact(input: unknown): RulesArtifact {

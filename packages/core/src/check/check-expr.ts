@@ -250,12 +250,16 @@ export class ExprChecker {
   // -------------------------------------------------------------------------------------------
   // Operators
 
+  /** Literal strings or numbers, all of the first one's kind (as `list` declarations, MQL2023). */
   private arrayLiteral(elements: readonly Expr[], scope: Scope): Type {
-    for (const element of elements) {
-      if (!isLiteral(element)) this.mismatch(scope, element.span, 'a list holds literal strings or numbers only');
-      else this.check(element, scope);
+    const element = listElementType(elements);
+    for (const item of elements) {
+      if (!isLiteral(item)) this.mismatch(scope, item.span, 'a list holds literal strings or numbers only');
+      else if (this.check(item, scope).kind !== element.kind) {
+        this.mismatch(scope, item.span, `every element of a list must be ${element.kind === 'string' ? 'a string' : 'a number'}, like the first one`);
+      }
     }
-    return { kind: 'literalList', element: listElementType(elements) };
+    return { kind: 'literalList', element };
   }
 
   private unary(op: 'not' | '-', operand: Expr | undefined, span: Span, scope: Scope): Type {
