@@ -176,14 +176,23 @@ function stageCsvLeads(run: DuckDbRun, engine: RulesEngine, columns: ColumnInfo[
   for (const leaf of leaves) {
     const index = binding.fields.findIndex((f) => f === leaf.schemaPath);
     const cell = index < 0 ? 'NULL' : `s.${q(header[index]!)}`;
-    staged.set(leaf.inputPath, { column: leaf.inputPath, ...convertText(leaf.type, cell, leaf.inputPath, leaf.required) });
+    staged.set(leaf.inputPath, { column: leaf.inputPath, ...convertText(leaf.type, cell, leaf.inputPath, leaf.required, leaf.placeholders) });
   }
   return staged;
 }
 
-/** A text cell → the field's typed value and its error, as the runtime converts CSV cells. */
-function convertText(type: FieldType, cell: string, label: string, required: boolean): { value: string; error: string } {
-  const blank = `(${cell} IS NULL OR trim(${cell}) = '')`;
+/**
+ * Whether a text value is one of the field's placeholders (`missing when`): compared as the runtime
+ * does, ignoring letter case and the white space JavaScript's trim() removes (the SQL back end's
+ * own spelling of that trim, so both read the same values as placeholders).
+ */
+function isPlaceholderSql(text: string, placeholders: string[]): string {
+  return placeholders.length === 0 ? 'FALSE' : `(lower(${d.fn.trim_space!([text])}) IN (${placeholders.map(lit).join(', ')}))`;
+}
+
+/** A text cell → the field's typed value and its error, as the runtime converts CSV cells (a placeholder is an empty cell). */
+function convertText(type: FieldType, cell: string, label: string, required: boolean, placeholders: string[]): { value: string; error: string } {
+  const blank = `(${cell} IS NULL OR trim(${cell}) = ''${placeholders.length > 0 ? ` OR ${isPlaceholderSql(cell, placeholders)}` : ''})`;
   const text = `trim(${cell})`;
   const got = `${lit(`${label}: expected `)} || %s || ', got ' || to_json(${cell})::VARCHAR`;
   const bad = (expected: string, ok: string) => `CASE WHEN NOT ${blank} AND NOT (${ok}) THEN ${got.replace('%s', lit(expected))} END`;
@@ -236,6 +245,12 @@ interface Leaf {
   schemaPath: string;
   type: FieldType;
   required: boolean;
+  /** Placeholder values (`missing when`), folded (trimmed, lower case). */
+  placeholders: string[];
+}
+
+function foldedPlaceholders(spec: FieldSpec): string[] {
+  return [...new Set((spec.placeholders ?? []).map((p) => p.trim().toLowerCase()))];
 }
 
 function leafFields(fields: FieldSpec[], keys: string[] = [], names: string[] = [], required = true): Leaf[] {
@@ -243,7 +258,7 @@ function leafFields(fields: FieldSpec[], keys: string[] = [], names: string[] = 
     const k = [...keys, f.from ?? f.name];
     const n = [...names, f.name];
     if (f.type.kind === 'object') return leafFields(f.type.fields, k, n, required && !f.optional);
-    return [{ inputPath: k.join('.'), keys: k, schemaPath: n.join('.'), type: f.type, required: required && !f.optional }];
+    return [{ inputPath: k.join('.'), keys: k, schemaPath: n.join('.'), type: f.type, required: required && !f.optional, placeholders: foldedPlaceholders(f) }];
   });
 }
 
@@ -256,7 +271,7 @@ function stageTypedLeads(fields: FieldSpec[], columns: ColumnInfo[], file: strin
       staged.set(leaf.inputPath, { column: leaf.inputPath, value: 'NULL', error: leaf.required ? lit(`${label}: required field is missing`) : 'NULL' });
       continue;
     }
-    staged.set(leaf.inputPath, { column: leaf.inputPath, ...convertTyped(leaf.type, `s.${found.sql}`, found.type, label, leaf.required, file, leaf.schemaPath) });
+    staged.set(leaf.inputPath, { column: leaf.inputPath, ...convertTyped(leaf.type, `s.${found.sql}`, found.type, label, leaf.required, file, leaf.schemaPath, leaf.placeholders) });
   }
   return staged;
 }
@@ -312,8 +327,12 @@ function structFields(type: string): ColumnInfo[] {
 
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 
-function convertTyped(type: FieldType, sql: string, columnType: string, label: string, required: boolean, file: string, field: string): { value: string; error: string } {
-  const missing = required ? `CASE WHEN ${sql} IS NULL THEN ${lit(`${label}: required field is missing`)} END` : 'NULL';
+function convertTyped(type: FieldType, typed: string, columnType: string, label: string, required: boolean, file: string, field: string, placeholders: string[]): { value: string; error: string } {
+  // Placeholders are text (a typed number or date is never one), read as missing like NULL.
+  const placeholder = columnType === 'VARCHAR' && placeholders.length > 0;
+  const sql = placeholder ? `CASE WHEN NOT ${isPlaceholderSql(typed, placeholders)} THEN ${typed} END` : typed;
+  const note = placeholder ? ` || CASE WHEN ${typed} IS NOT NULL THEN ' (' || to_json(${typed})::VARCHAR || ' means not given)' ELSE '' END` : '';
+  const missing = required ? `CASE WHEN ${sql} IS NULL THEN ${lit(`${label}: required field is missing`)}${note} END` : 'NULL';
   if (columnType === '"NULL"' || columnType === 'NULL') return { value: 'NULL', error: missing };
   const wrong = (expected: string): never => {
     throw new UsageError(`${path.basename(file)}: column "${label}" holds ${columnType} values, but field ${field} is ${expected}; fix the data or the schema (the runtime engine, --engine runtime, reports the records one by one)`);
@@ -362,16 +381,19 @@ function pointer(keys: string[]): string {
 function stageJsonLeads(fields: FieldSpec[], slot: (keys: string[]) => string): Map<string, Staged> {
   const staged = new Map<string, Staged>();
   for (const leaf of leafFields(fields)) {
-    staged.set(leaf.inputPath, { column: leaf.inputPath, ...convertJson(leaf.type, slot(leaf.keys), leaf.inputPath, leaf.required) });
+    staged.set(leaf.inputPath, { column: leaf.inputPath, ...convertJson(leaf.type, slot(leaf.keys), leaf.inputPath, leaf.required, leaf.placeholders) });
   }
   return staged;
 }
 
 /** A JSON value → the field's typed value and its error (NULL when fine), as records.ts reads it. */
-function convertJson(type: FieldType, v: string, label: string, required: boolean): { value: string; error: string } {
+function convertJson(type: FieldType, v: string, label: string, required: boolean, placeholders: string[]): { value: string; error: string } {
   const jt = `json_type(${v})`;
-  const absent = `(${v} IS NULL OR ${jt} = 'NULL')`;
-  const missing = required ? `CASE WHEN ${absent} THEN ${lit(`${label}: required field is missing`)} END` : 'NULL';
+  // A string that is a placeholder (`missing when`) is missing; a required field says which value it was.
+  const placeholder = placeholders.length > 0 ? `(${jt} = 'VARCHAR' AND ${isPlaceholderSql(`json_extract_string(${v}, '$')`, placeholders)})` : 'FALSE';
+  const absent = `(${v} IS NULL OR ${jt} = 'NULL' OR ${placeholder})`;
+  const note = placeholders.length > 0 ? ` || CASE WHEN ${placeholder} THEN ' (' || ${v}::VARCHAR || ' means not given)' ELSE '' END` : '';
+  const missing = required ? `CASE WHEN ${absent} THEN ${lit(`${label}: required field is missing`)}${note} END` : 'NULL';
   const check = (ok: string, expected: string) => `COALESCE(${missing}, CASE WHEN NOT ${absent} AND NOT (${ok}) THEN ${lit(`${label}: expected ${expected}, got `)} || left(${v}::VARCHAR, 40) END)`;
   const isText = `${jt} = 'VARCHAR'`;
   const isNumber = `${jt} IN ('BIGINT', 'UBIGINT', 'DOUBLE')`;
@@ -423,7 +445,7 @@ async function stageEvents(connection: Connection, run: DuckDbRun, columns: Colu
     const values = [...attrs].map(([name, spec]) => {
       const col = eventColumns.find((c) => c.name === name);
       if (!col) return `NULL AS ${q(name)}`;
-      const converted = eventFormat === 'csv' ? convertText(spec.type, `v.${q(name)}`, name, false).value : convertTyped(spec.type, `v.${q(name)}`, col.type, name, false, run.events!.file, name).value;
+      const converted = eventFormat === 'csv' ? convertText(spec.type, `v.${q(name)}`, name, false, foldedPlaceholders(spec)).value : convertTyped(spec.type, `v.${q(name)}`, col.type, name, false, run.events!.file, name, foldedPlaceholders(spec)).value;
       return `${converted} AS ${q(name)}`;
     });
     const at = eventFormat === 'csv' || eventColumns.find((c) => c.name === 'at')!.type === 'VARCHAR' ? dateFromText('trim(v."at")') : 'CAST(v."at" AS TIMESTAMPTZ)';
@@ -438,12 +460,12 @@ async function stageEvents(connection: Connection, run: DuckDbRun, columns: Colu
       `CASE ${[...artifact.events.map((e) => `WHEN ${t} = ${lit(e.name)} THEN ${lit(e.name)}`), ...artifact.events.map((e) => `WHEN lower(${t}) = ${lit(e.name.toLowerCase())} THEN ${lit(e.name)}`)].join(' ') || 'WHEN FALSE THEN NULL'} END`;
     const ev = 'e.ev';
     const type = `json_extract_string(${ev}, '/type')`;
-    const at = convertJson({ kind: 'date' }, `json_extract(${ev}, '/at')`, 'events[].at', true);
+    const at = convertJson({ kind: 'date' }, `json_extract(${ev}, '/at')`, 'events[].at', true, []);
     const values: string[] = [];
     const errors: string[] = [`CASE WHEN json_type(json_extract(${ev}, '/type')) IS DISTINCT FROM 'VARCHAR' THEN 'events[].type: required field is missing' END`, `CASE WHEN e.known IS NOT NULL THEN ${at.error} END`];
     for (const [name] of attrs) {
       const perType = artifact.events.flatMap((evType) => evType.fields.filter((f) => (f.from ?? f.name) === name).map((f) => ({ evType, f })));
-      const conv = perType.map(({ evType, f }) => ({ evType, c: convertJson(f.type, `json_extract(${ev}, ${pointer([name])})`, `events[].${name}`, !f.optional) }));
+      const conv = perType.map(({ evType, f }) => ({ evType, c: convertJson(f.type, `json_extract(${ev}, ${pointer([name])})`, `events[].${name}`, !f.optional, foldedPlaceholders(f)) }));
       values.push(`CASE ${conv.map(({ evType, c }) => `WHEN e.known = ${lit(evType.name)} THEN ${c.value}`).join(' ')} END AS ${q(name)}`);
       errors.push(`CASE ${conv.map(({ evType, c }) => `WHEN e.known = ${lit(evType.name)} THEN ${c.error}`).join(' ')} END`);
     }
@@ -462,7 +484,7 @@ async function stageEvents(connection: Connection, run: DuckDbRun, columns: Colu
     const at = !atField ? 'NULL' : atField.type === 'VARCHAR' ? dateFromText('e."at"') : /INT$/.test(atField.type) ? 'make_timestamp(CAST(e."at" AS BIGINT) * 1000)::TIMESTAMPTZ' : 'CAST(e."at" AS TIMESTAMPTZ)';
     const values = [...attrs].map(([name, spec]) => {
       const field = has(name);
-      return field ? `${convertTyped(spec.type, `e.${q(name)}`, field.type, `events.${name}`, false, run.data, name).value} AS ${q(name)}` : `NULL AS ${q(name)}`;
+      return field ? `${convertTyped(spec.type, `e.${q(name)}`, field.type, `events.${name}`, false, run.data, name, foldedPlaceholders(spec)).value} AS ${q(name)}` : `NULL AS ${q(name)}`;
     });
     await connection.run(
       `CREATE TEMP VIEW mql_events_staged AS SELECT mql_row, ${has('type') ? 'e."type"' : 'NULL'} AS type, ${at} AS at, ` +

@@ -67,15 +67,26 @@ describe('mql build --target sql', () => {
     );
   });
 
-  it('refuses a field with placeholder values rather than count "Select" as a value', () => {
+  it('reads placeholder values as NULL, ignoring case and the white space around them', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'mql-sql-'));
     const entry = path.join(dir, 'rules.mql');
     writeFileSync(entry, 'lead {\n  email: email\n  industry?: string missing when ["Select", "N/A"]\n}\nsegment software = industry == "software"\n');
     const run = mql(['build', entry, '--target', 'sql', '--dialect', 'postgres']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`WHEN BTRIM(LOWER(l."industry"), E'\\u0009\\u000a\\u000b\\u000c\\u000d \\u00a0`);
+    expect(run.stdout).toContain(`) IN ('select', 'n/a') THEN NULL\n        ELSE LOWER(l."industry")\n      END AS "lead__industry"`);
+  });
+
+  it('refuses a placeholder that reads as a number on a number field: a typed column holds the number', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mql-sql-'));
+    const entry = path.join(dir, 'rules.mql');
+    writeFileSync(entry, 'lead {\n  email: email\n  employees?: number missing when ["N/A", "0"]\n}\nsegment big = employees > 100\n');
+    const run = mql(['build', entry, '--target', 'sql', '--dialect', 'postgres']);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
-      'error: segment "software": placeholder values (`missing when`) on the lead field `industry` cannot be expressed in postgres SQL (not supported by the SQL back end yet: map these values to NULL in the table, e.g. in a staging model)\n' +
+      'error: segment "big": the placeholder "0" (`missing when`) on the lead field `employees`, a number field, cannot be expressed in postgres SQL (a typed number column cannot tell the text "0" from the number 0; map it to NULL in the table, e.g. in a staging model)\n' +
         'Build failed: the program cannot be compiled to postgres SQL\n',
     );
   });

@@ -96,4 +96,51 @@ describe('mql eval --engine duckdb', () => {
     expect(explain.status).toBe(2);
     expect(explain.stderr).toBe('mql: --engine duckdb gives lean results; --explain runs on the runtime (leave out --engine duckdb)\n');
   });
+
+  it('reads placeholder values (`missing when`) as the runtime does, in CSV and JSON lines', { timeout: 120_000 }, () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mql-duck-'));
+    const rules = path.join(dir, 'rules.mql');
+    writeFileSync(
+      rules,
+      [
+        'lead {',
+        '  email: email from "Email Address"',
+        '  industry?: string from "Industry" missing when ["Select", "N/A"]',
+        '  employees?: number from "Employees" missing when ["N/A", "-"]',
+        '  owner: string from "Owner" missing when ["Select"]',
+        '}',
+        'segment software = industry == "software"',
+        'segment no_industry = industry is missing',
+        'score size = employees / 10 + 1',
+        'stage MQL { require industry is set or employees > 100 }',
+        '',
+      ].join('\n'),
+    );
+    const rows = [
+      ['L1', 'a@x.io', 'Software', '250', 'Kim'],
+      ['L2', 'b@x.io', ' select ', 'N/A', 'Kim'],
+      ['L3', 'c@x.io', 'n/a', ' - ', 'Kim'],
+      ['L4', 'd@x.io', 'Retail', 'lots', 'Kim'],
+      ['L5', 'e@x.io', 'SELECT', '90', ' Select'],
+      ['L6', 'f@x.io', '', '120', 'Kim'],
+    ];
+    const csv = path.join(dir, 'leads.csv');
+    writeFileSync(csv, ['Id,Email Address,Industry,Employees,Owner', ...rows.map((r) => r.join(','))].join('\n') + '\n');
+    const jsonl = path.join(dir, 'leads.jsonl');
+    const value = (cell: string) => (cell === '' ? null : /^\d+$/.test(cell) ? Number(cell) : cell);
+    writeFileSync(jsonl, rows.map(([Id, e, i, n, o]) => JSON.stringify({ Id, 'Email Address': e, Industry: value(i!), Employees: value(n!), Owner: value(o!) })).join('\n') + '\n');
+    for (const file of [csv, jsonl]) {
+      const args = ['eval', rules, '--data', file, '--id-key', 'Id', '--now', EXAMPLE_NOW, '--format', 'jsonl', '--lean'];
+      const runtime = mql(args);
+      const duck = mql([...args, '--engine', 'duckdb']);
+      expect(runtime.status).toBe(0);
+      expect(duck.status).toBe(0);
+      expect(duck.stdout).toBe(runtime.stdout);
+      expect(duck.stderr.replace('Evaluated in DuckDB (--engine duckdb): lean results, no explanations.\n', '')).toBe(runtime.stderr);
+      // Placeholders are missing values, not invalid numbers; a required field given as one makes the record invalid.
+      expect(runtime.stdout.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as Lean).id)).toEqual(['L1', 'L2', 'L3', 'L6']);
+      expect(runtime.stderr).toContain('Owner: required field is missing');
+      expect(runtime.stderr).toContain('Employees: expected a number');
+    }
+  });
 });

@@ -32,15 +32,38 @@ export interface Dialect {
   fn: Partial<Record<FnName, Spell>>;
 }
 
-/** Functions spelt the same way by every engine here. */
+/**
+ * Functions spelt the same way by every engine here. LEAST and GREATEST skip NULLs in some engines
+ * (DuckDB, PostgreSQL, Spark) and return NULL in others: the plan only calls them on values that
+ * are never NULL (sql-expr.ts whenPresent), so the difference never shows.
+ */
 const COMMON: Partial<Record<FnName, Spell>> = {
   coalesce: ([a, b]) => `COALESCE(${a}, ${b})`,
   lower: ([a]) => `LOWER(${a})`,
-  least: ([a, b]) => `LEAST(${a}, ${b})`,
-  greatest: ([a, b]) => `GREATEST(${a}, ${b})`,
+  least: (args) => `LEAST(${args.join(', ')})`,
+  greatest: (args) => `GREATEST(${args.join(', ')})`,
   nullif: ([a, b]) => `NULLIF(${a}, ${b})`,
   power: ([a, b]) => `POWER(${a}, ${b})`,
+  abs: ([a]) => `ABS(${a})`,
 };
+
+/**
+ * Halves away from zero, exactly: `x - TRUNC(x)` is the exact fractional part of a double, so
+ * this is right even where `FLOOR(ABS(x) + 0.5)` is not (0.49999999999999994, 2^52 + 1). For
+ * engines whose ROUND on a double rounds halves to even (PostgreSQL) or is not documented exact.
+ */
+const exactRound: Spell = ([x]) => `CASE WHEN ABS(${x} - TRUNC(${x})) >= 0.5 THEN TRUNC(${x}) + SIGN(${x}) ELSE TRUNC(${x}) END`;
+
+/**
+ * The characters JavaScript's `String.prototype.trim` removes (the runtime folds placeholders with
+ * it): tab to carriage return, every Unicode space separator, line and paragraph separators, BOM.
+ */
+export const TRIMMED_SPACE = '\t\n\u000b\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+
+/** The trimmed characters as the body of a literal with `\uXXXX` escapes (for E'…' and backslash strings). */
+const ESCAPED_SPACE = [...TRIMMED_SPACE].map((ch) => (ch === ' ' ? ' ' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)).join('');
+/** The same set as a regular-expression class (RE2: `\pZ` is every Unicode separator, U+0020 included). */
+const SPACE_CLASS = '[\\t\\n\\v\\f\\r\\pZ\\x{FEFF}]';
 
 /** Where the last `@` is, counted from the end (0 without one), in engines with STRPOS and REVERSE. */
 const lastAt = (pos: (hay: string, needle: string) => string, e: string) => pos(`REVERSE(${e})`, `'@'`);
@@ -99,6 +122,11 @@ const duckdb: Dialect = {
     date_ms: ([t]) => `floor(epoch_us(${t}) / 1000)`,
     double: ([x]) => `CAST(${x} AS DOUBLE)`,
     now_param: ([p]) => `COALESCE(CAST(${p} AS TIMESTAMPTZ), current_timestamp)`,
+    // DuckDB's ROUND on a double is C's round(): halves away from zero, exact (tested).
+    round: ([x]) => `ROUND(${x})`,
+    text: ([x]) => `CAST(${x} AS VARCHAR)`,
+    // DuckDB strings take no \u escapes; RE2's class names the same characters.
+    trim_space: ([x]) => `regexp_replace(${x}, '^${SPACE_CLASS}+|${SPACE_CLASS}+$', '', 'g')`,
   },
 };
 
@@ -124,6 +152,10 @@ const postgres: Dialect = {
     date_ms: ([t]) => `floor(extract(epoch FROM ${t}) * 1000)::float8`,
     double: ([x]) => `CAST(${x} AS float8)`,
     now_param: ([p]) => `COALESCE(CAST(${p} AS timestamptz), CURRENT_TIMESTAMP)`,
+    // round(double precision) rounds halves to even in PostgreSQL.
+    round: exactRound,
+    text: ([x]) => `CAST(${x} AS text)`,
+    trim_space: ([x]) => `BTRIM(${x}, E'${ESCAPED_SPACE}')`,
   },
 };
 
@@ -150,6 +182,10 @@ const bigquery: Dialect = {
     date_ms: ([t]) => `CAST(UNIX_MILLIS(${t}) AS FLOAT64)`,
     double: ([x]) => `CAST(${x} AS FLOAT64)`,
     now_param: ([p]) => `COALESCE(CAST(${p} AS TIMESTAMP), CURRENT_TIMESTAMP())`,
+    // BigQuery's ROUND: "halfway cases are rounded away from zero".
+    round: ([x]) => `ROUND(${x})`,
+    text: ([x]) => `CAST(${x} AS STRING)`,
+    trim_space: ([x]) => `TRIM(${x}, '${ESCAPED_SPACE}')`,
   },
 };
 
@@ -174,6 +210,10 @@ const snowflake: Dialect = {
     date_ms: ([t]) => `CAST(DATE_PART(EPOCH_MILLISECOND, ${t}) AS DOUBLE)`,
     double: ([x]) => `CAST(${x} AS DOUBLE)`,
     now_param: ([p]) => `COALESCE(CAST(${p} AS TIMESTAMP_TZ), CURRENT_TIMESTAMP())`,
+    // ROUND's half-away mode is documented for fixed-point numbers only; this is exact on FLOAT.
+    round: exactRound,
+    text: ([x]) => `CAST(${x} AS VARCHAR)`,
+    trim_space: ([x]) => `TRIM(${x}, '${ESCAPED_SPACE}')`,
   },
 };
 
@@ -198,6 +238,11 @@ const spark: Dialect = {
     date_ms: ([t]) => `CAST(UNIX_MILLIS(${t}) AS DOUBLE)`,
     double: ([x]) => `CAST(${x} AS DOUBLE)`,
     now_param: ([p]) => `COALESCE(CAST(${p} AS TIMESTAMP), CURRENT_TIMESTAMP())`,
+    // Spark's ROUND on a double is BigDecimal HALF_UP of the double's shortest decimal: halves away from zero.
+    round: ([x]) => `ROUND(${x})`,
+    text: ([x]) => `CAST(${x} AS STRING)`,
+    // BTRIM (Spark 3.2+) is TRIM(BOTH … FROM …), in a form node-sql-parser's Hive grammar reads too.
+    trim_space: ([x]) => `BTRIM(${x}, '${ESCAPED_SPACE}')`,
   },
 };
 

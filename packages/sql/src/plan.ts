@@ -249,7 +249,6 @@ class Planner {
       now: col(this.nowColumn, event ? 'e' : undefined),
       leadField: (path) => {
         const spec = findField(this.artifact.lead.fields, path) ?? unsupported(env, `the unknown lead field \`${path.join('.')}\``);
-        refusePlaceholders(spec, `the lead field \`${path.join('.')}\``, env);
         deps.add('lead');
         if (spec.type.kind === 'object') return { s: col('(object)'), type: spec.type };
         return { s: col(this.leadColumn(path, spec, env), leadTable), type: spec.type };
@@ -271,8 +270,7 @@ class Planner {
         attr: (name) => {
           if (name === 'at') return { s: col(this.atColumn, 'e'), type: { kind: 'date' } };
           const spec = event.fields.get(name) ?? unsupported(env, `the unknown attribute \`${name}\` of event \`${event.info.name}\``);
-          refusePlaceholders(spec, `the attribute \`${name}\` of event \`${event.info.name}\``, env);
-          return { s: this.normalise(spec.type, { k: 'input', path: [spec.from ?? spec.name], table: 'e' }, env), type: spec.type };
+          return { s: this.read(spec, { k: 'input', path: [spec.from ?? spec.name], table: 'e' }, env, `the attribute \`${name}\` of event \`${event.info.name}\``), type: spec.type };
         },
       };
     }
@@ -283,7 +281,7 @@ class Planner {
     const key = path.join('.');
     const known = this.leadColumns.get(key);
     if (known) return known.column;
-    this.normalise(spec.type, col('x'), env); // reject what the dialect cannot read, here where the field is used
+    this.read(spec, col('x'), env, `the lead field \`${key}\``); // reject what the dialect cannot read, here where the field is used
     const column = this.fresh(`lead__${path.join('__')}`);
     this.leadColumns.set(key, { column, spec, path, inputPath: inputPath(this.artifact.lead.fields, path) });
     return column;
@@ -311,7 +309,7 @@ class Planner {
     if (agg.kind === 'sum') {
       const spec = info.event.fields.find((f) => f.name === agg.attr);
       if (spec === undefined || spec.type.kind !== 'number') unsupported(env, `\`sum\` over \`${agg.attr}\`, not a number attribute of \`${info.event.name}\``);
-      refusePlaceholders(spec, `the attribute \`${agg.attr}\` of event \`${info.event.name}\``, env);
+      this.read(spec, col('x'), env, `the attribute \`${agg.attr}\` of event \`${info.event.name}\``);
     }
     if (agg.kind === 'decay') this.needFn('power', env, 'decay half-life');
     const suffix = agg.kind === 'sum' ? `sum_${agg.attr}` : agg.kind === 'decay' ? `decay_${[...info.aggregates.values()].filter((a) => a.agg.kind === 'decay').length + 1}` : agg.kind;
@@ -322,6 +320,44 @@ class Planner {
 
   private queryById(id: number): QueryInfo {
     return [...this.queries.values()].find((q) => q.id === id)!;
+  }
+
+  /**
+   * An input column as expressions read it: placeholder values (`missing when`) NULL, compared as
+   * the runtime does (text, white space around and letter case ignored), then normalised.
+   * The query reads typed columns (README), where a placeholder can only be text: in a text
+   * field; in a number field whose column is text (numbers and "N/A" mixed, as CRM exports have
+   * them: CAST then reads the numbers). A bool or date column is typed, so it holds none. A
+   * placeholder that reads as a number ("0") on a number field is refused: a typed column cannot
+   * tell the placeholder "0" from the number 0, which the runtime keeps apart (JSON 0 is a number).
+   */
+  private read(spec: FieldSpec, raw: S, env: TranslateEnv, what: string): S {
+    const value = this.normalise(spec.type, raw, env);
+    const placeholders = [...new Set((spec.placeholders ?? []).map((p) => p.trim().toLowerCase()))];
+    if (placeholders.length === 0) return value;
+    let text: S;
+    switch (spec.type.kind) {
+      case 'string':
+      case 'email':
+      case 'enum':
+        text = fn('lower', raw);
+        break;
+      case 'number': {
+        const numeric = placeholders.find((p) => NUMBER_TEXT.test(p));
+        if (numeric !== undefined) {
+          unsupported(env, `the placeholder "${numeric}" (\`missing when\`) on ${what}, a number field,`, `a typed number column cannot tell the text "${numeric}" from the number ${Number(numeric)}; map it to NULL in the table, e.g. in a staging model`);
+        }
+        text = fn('lower', this.call('text', env, 'placeholder values', raw));
+        break;
+      }
+      case 'bool':
+      case 'date':
+        return value;
+      default:
+        return unsupported(env, `placeholder values (\`missing when\`) on ${what}, not a single value`);
+    }
+    const test: S = { k: 'in', subject: this.call('trim_space', env, 'placeholder values', text), values: placeholders.map(str) };
+    return { k: 'case', whens: [{ when: test, then: { k: 'null' } }], else: value };
   }
 
   /** A raw input value in the form expressions compare: lower-cased text, doubles, dates in epoch ms. */
@@ -374,8 +410,8 @@ class Planner {
     ];
     for (const p of this.options.passthrough ?? []) items.push({ kind: 'expr', s: { k: 'input', path: [p], table: 'l' }, alias: p });
     for (const { column, spec, inputPath } of this.leadColumns.values()) {
-      const env = { dialect: this.dialect.name, where: 'lead', deps: new Set<Dep>() } as unknown as TranslateEnv;
-      items.push({ kind: 'expr', s: this.normalise(spec.type, { k: 'input', path: inputPath, table: 'l' }, env), alias: column });
+      const env = noEnv(this.dialect);
+      items.push({ kind: 'expr', s: this.read(spec, { k: 'input', path: inputPath, table: 'l' }, env, ''), alias: column });
     }
     return {
       name: 'lead_input',
@@ -429,7 +465,8 @@ class Planner {
         ...(q.query.withinMs === undefined ? [] : [op('>=', col(this.atColumn, 'e'), op('-', col(this.nowColumn, 'e'), num(q.query.withinMs)))]),
         ...(q.where ? [q.where] : []),
       ]);
-      for (const { agg, column } of q.aggregates.values()) items.push({ kind: 'expr', s: aggregateExpr(agg, when, q, { now: this.nowColumn, at: this.atColumn }), alias: column });
+      const attr = (spec: FieldSpec) => this.read(spec, { k: 'input', path: [spec.from ?? spec.name], table: 'e' }, noEnv(this.dialect), '');
+      for (const { agg, column } of q.aggregates.values()) items.push({ kind: 'expr', s: aggregateExpr(agg, when, q, { now: this.nowColumn, at: this.atColumn }, attr), alias: column });
     }
     return {
       name,
@@ -517,7 +554,7 @@ function unsupportedError(dialect: string, construct: string, hint: string): Err
   }
 }
 
-function aggregateExpr(agg: Aggregate, when: S, q: QueryInfo, columns: { now: string; at: string }): S {
+function aggregateExpr(agg: Aggregate, when: S, q: QueryInfo, columns: { now: string; at: string }, attr: (spec: FieldSpec) => S): S {
   switch (agg.kind) {
     case 'count':
       return fn('double', { k: 'count_if', when });
@@ -525,7 +562,7 @@ function aggregateExpr(agg: Aggregate, when: S, q: QueryInfo, columns: { now: st
       return { k: 'max_if', when, value: col(columns.at, 'e') };
     case 'sum': {
       const spec = q.event.fields.find((f) => f.name === agg.attr)!;
-      return { k: 'sum_if', when, value: fn('double', { k: 'input', path: [spec.from ?? spec.name], table: 'e' }) };
+      return { k: 'sum_if', when, value: attr(spec) };
     }
     case 'decay':
       // Each event's points × 0.5^(age / half-life); the rule multiplies by its points and caps after.
@@ -557,15 +594,12 @@ function cap(points: number, max: number | undefined): number {
   return points > 0 ? max : -max;
 }
 
-/**
- * Placeholder values (`missing when [...]`) are read as missing by the runtime's record reader,
- * before type conversion; the SQL assumes typed, clean columns and has no such step yet, so a
- * field that declares them is refused rather than compiled into SQL that would count "Select".
- */
-function refusePlaceholders(spec: FieldSpec, what: string, env: { dialect: string; where: string }): void {
-  if (spec.placeholders !== undefined && spec.placeholders.length > 0) {
-    unsupported(env, `placeholder values (\`missing when\`) on ${what}`, 'not supported by the SQL back end yet: map these values to NULL in the table, e.g. in a staging model');
-  }
+/** How the runtime's CSV reader recognises a number (packages/runtime/src/csv.ts), after trimming. */
+const NUMBER_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A translation environment for CTEs whose expressions were checked where they were used. */
+function noEnv(dialect: Dialect): TranslateEnv {
+  return { dialect: dialect.name, where: 'lead', deps: new Set<Dep>() } as unknown as TranslateEnv;
 }
 
 function findField(fields: FieldSpec[], path: string[]): FieldSpec | undefined {

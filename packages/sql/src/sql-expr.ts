@@ -9,6 +9,13 @@ export type FnName =
   | 'greatest'
   | 'power'
   | 'nullif'
+  | 'abs'
+  /** To the nearest integer, halves away from zero (2.5 → 3, -2.5 → -3), exactly for every double. */
+  | 'round'
+  /** A value as text (a number column that may hold placeholders such as "N/A"). */
+  | 'text'
+  /** Text without the white space JavaScript's `trim()` removes at either end (placeholders ignore it). */
+  | 'trim_space'
   /** Substring test, `''` included (true). */
   | 'text_contains'
   | 'starts_with'
@@ -77,6 +84,12 @@ export function or(args: S[]): S {
 /** `COALESCE(x, FALSE)`: SQL's unknown made false, the runtime's rule for a missing operand. */
 export const orFalse = (x: S): S => fn('coalesce', x, bool(false));
 export const orZero = (x: S): S => fn('coalesce', x, num(0));
+
+/** `CASE WHEN every arg IS NOT NULL THEN then END`: NULL when an argument is (literals are never NULL). */
+export function whenPresent(args: S[], then: S): S {
+  const tests = args.filter((a) => a.k !== 'num' && a.k !== 'str' && a.k !== 'bool').map((a) => isNull(a, true));
+  return tests.length === 0 ? then : { k: 'case', whens: [{ when: and(tests), then }] };
+}
 
 /** Clamps to [low, high] with values that are never NULL. */
 export const clamp = (x: S, low: number, high: number): S => fn('least', fn('greatest', x, num(low)), num(high));

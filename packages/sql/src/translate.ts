@@ -7,7 +7,7 @@
 //   (SQL NOT) inverts "false because missing" into true exactly as the runtime's `!== true` does.
 // Each translation reports the names and event queries it depends on, which orders the plan.
 
-import type { EventQuery, Expr, FieldType } from '@mql/artifact';
+import type { EventQuery, Expr, FieldType, MathFunction } from '@mql/artifact';
 import { SqlCompileError } from './errors.js';
 import {
   and,
@@ -22,6 +22,7 @@ import {
   orFalse,
   orZero,
   str,
+  whenPresent,
   type S,
 } from './sql-expr.js';
 
@@ -144,8 +145,7 @@ function translate(expr: Expr, env: TranslateEnv): Out {
     case 'days_since_date':
       return value(op('/', op('-', env.now, v(expr.arg)), num(DAY_MS)));
     case 'math':
-      // Added by the language work (@mql/artifact documents each function); not translated yet.
-      return unsupported(env, `the numeric function \`${expr.fn}\``, 'the SQL back end does not translate min, max, clamp, round and abs yet');
+      return value(translateMath(expr.fn, expr.args.map(v), env));
     case 'count':
       return value(orZero(env.aggregate(expr.query, { kind: 'count' })));
     case 'any':
@@ -158,6 +158,32 @@ function translate(expr: Expr, env: TranslateEnv): Out {
     case 'days_since_event':
       // NULL (missing) when no event matches: the aggregate is NULL then.
       return value(op('/', op('-', env.now, env.aggregate(expr.query, { kind: 'last' })), num(DAY_MS)));
+  }
+}
+
+/**
+ * The numeric functions, as the runtime computes them (@mql/artifact MATH_FUNCTIONS): missing
+ * when any argument is. LEAST/GREATEST only see present values (whenPresent), since engines
+ * disagree on NULL arguments; `round` halves away from zero (dialects.ts spells it exactly).
+ * With finite arguments no result is infinite, so "non-finite is missing" needs no test here.
+ */
+function translateMath(name: MathFunction, args: S[], env: TranslateEnv): S {
+  const arity = { min: 2, max: 2, clamp: 3, round: 1, abs: 1 }[name];
+  if (arity === undefined) return unsupported(env, `the unknown function \`${String(name)}\``);
+  const variadic = name === 'min' || name === 'max';
+  if (variadic ? args.length < arity : args.length !== arity) return unsupported(env, `\`${name}\` with ${args.length} argument(s)`);
+  switch (name) {
+    case 'abs':
+      return fn('abs', args[0]!);
+    case 'round':
+      return fn('round', args[0]!);
+    case 'min':
+      return whenPresent(args, fn('least', ...args));
+    case 'max':
+      return whenPresent(args, fn('greatest', ...args));
+    case 'clamp':
+      // min(max(x, low), high): `high` wins when low > high, as in the runtime.
+      return whenPresent(args, fn('least', fn('greatest', args[0]!, args[1]!), args[2]!));
   }
 }
 

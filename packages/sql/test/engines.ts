@@ -28,12 +28,17 @@ export type Outcome = ResultRow;
 
 export const KEY = 'id';
 
-/** Every leaf field of the schema as a column named by its dotted input path. */
+/**
+ * Every leaf field of the schema as a column named by its dotted input path. A number field with
+ * placeholders (`missing when ["N/A"]`) is a text column holding numbers and placeholders, as a
+ * CRM export staged as text has it: the query reads placeholders as NULL before CAST.
+ */
 export function leafColumns(fields: FieldSpec[], prefix: string[] = []): Column[] {
   return fields.flatMap((f) => {
     const p = [...prefix, f.from ?? f.name];
     if (f.type.kind === 'object') return leafColumns(f.type.fields, p);
-    return [{ name: p.join('.'), kind: columnKind(f.type)!, path: p }];
+    const textNumbers = f.type.kind === 'number' && (f.placeholders?.length ?? 0) > 0;
+    return [{ name: p.join('.'), kind: textNumbers ? 'text' : columnKind(f.type)!, path: p }];
   });
 }
 
@@ -64,6 +69,7 @@ function cell(record: Record<string, unknown>, column: Column): unknown {
   for (const p of column.path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
   if (v === undefined || v === null) return null;
   if (column.kind === 'date') return typeof v === 'number' ? new Date(v).toISOString() : v;
+  if (column.kind === 'text' && typeof v === 'number') return String(v); // a number in a text column (placeholders)
   return v;
 }
 

@@ -1,7 +1,9 @@
 // fast-check generators for the differential tests: rules artifacts that use every construct the
 // SQL back end translates, over one fixed schema, and lead records that sit on the edges (missing
 // values, mixed case, emails without or with several `@`, events exactly on window boundaries and
-// in the future, decay, caps, negative points, `after` chains, quotes and comment markers in text).
+// in the future, decay, caps, negative points, `after` chains, quotes and comment markers in text,
+// placeholder values (`missing when`) in other letter cases and with white space around them, and
+// halves for `round`).
 
 import fc from 'fast-check';
 import type { EventQuery, Expr, FieldSpec, Grade, RulesArtifact, Score, ScoreRule, Segment, Stage, ValueType } from '@mql/artifact';
@@ -12,20 +14,20 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
 const loc = { file: 'generated.mql', line: 1, column: 1, start: 0, end: 1 };
-const f = (name: string, type: FieldSpec['type'], optional = true, from?: string): FieldSpec => ({ name, optional, type, ...(from ? { from } : {}) });
+const f = (name: string, type: FieldSpec['type'], optional = true, from?: string, placeholders?: string[]): FieldSpec => ({ name, optional, type, ...(from ? { from } : {}), ...(placeholders ? { placeholders } : {}) });
 
 export const LEAD_FIELDS: FieldSpec[] = [
   f('email', { kind: 'email' }, false, 'Email'),
-  f('title', { kind: 'string' }, true, 'Job Title'),
+  f('title', { kind: 'string' }, true, 'Job Title', ['Select', 'N/A']),
   f('seniority', { kind: 'enum', members: ['ic', 'manager', 'director', 'vp', 'cxo'] }),
-  f('employees', { kind: 'number' }),
+  f('employees', { kind: 'number' }, true, undefined, ['N/A', '?']),
   f('consent', { kind: 'bool' }),
   f('created', { kind: 'date' }),
   f('tags', { kind: 'list', element: { kind: 'string' } }),
   f('ratings', { kind: 'list', element: { kind: 'number' } }),
   f('company', {
     kind: 'object',
-    fields: [f('industry', { kind: 'enum', members: ['software', 'finance', 'retail'] }), f('country', { kind: 'string' }), f('size', { kind: 'number' }, true, 'Size')],
+    fields: [f('industry', { kind: 'enum', members: ['software', 'finance', 'retail'] }), f('country', { kind: 'string' }, true, undefined, ['-', 'Unknown']), f('size', { kind: 'number' }, true, 'Size')],
   }),
 ];
 
@@ -33,15 +35,27 @@ export const EVENT_TYPES = [
   { name: 'page_view', fields: [f('url', { kind: 'string' }, false), f('seconds', { kind: 'number' })], loc },
   { name: 'download', fields: [f('asset', { kind: 'string' }, false)], loc },
   { name: 'webinar', fields: [f('attended', { kind: 'bool' }, false)], loc },
-  { name: 'purchase', fields: [f('amount', { kind: 'number' }), f('product', { kind: 'string' }, true, 'Product')], loc },
+  { name: 'purchase', fields: [f('amount', { kind: 'number' }, true, undefined, ['-']), f('product', { kind: 'string' }, true, 'Product', ['n/a'])], loc },
 ];
 
 // ---------------------------------------------------------------------------------------------
 // Pools: few values, so that leads and rules meet on the boundaries.
 
 /** Text with quotes, semicolons, comment markers and backslashes: it must stay data in SQL. */
-const TEXTS = ['acme', 'Acme.io', 'gmail.com', 'VP', 'vp sales', '', "o'brien", '/pricing', 'a;b', '--x', '/*y*/', 'back\\slash', '%_', 'intern', 'x"y'];
-const NUMBERS = [0, 1, 2.5, 3, 5, 10, 200, -2, 0.1, 5000];
+const TEXTS = ['acme', 'Acme.io', 'gmail.com', 'VP', 'vp sales', '', "o'brien", '/pricing', 'a;b', '--x', '/*y*/', 'back\\slash', '%_', 'intern', 'x"y', 'select', 'n/a'];
+/** Halves (2.5, -2.5, 0.5) tell `round`'s halves-away-from-zero from rounding to even. */
+const NUMBERS = [0, 1, 2.5, 3, 5, 10, 200, -2, 0.1, 5000, -2.5, 0.5];
+/**
+ * Placeholder values as CRM exports write them: the declared text in another case, with spaces,
+ * tabs or a no-break space around it (the runtime trims what JavaScript's trim() removes).
+ */
+const PLACEHOLDERS = {
+  title: ['Select', ' select ', 'N/A', '\tn/a\u00a0'],
+  employees: ['N/A', ' ? ', 'n/a\u3000'],
+  country: ['-', ' UNKNOWN', 'unknown\n'],
+  amount: ['-', ' - '],
+  product: ['N/A', 'n/a '],
+};
 const DURATIONS = [DAY, 14 * DAY, 30 * DAY, 36 * HOUR, 0.5 * DAY];
 /** Event and date ages: on each window's boundary, just past it, now, just in the future, old. */
 const AGES = [0, 1, -1, DAY, 14 * DAY, 14 * DAY + 1, 30 * DAY, 30 * DAY - 1, 36 * HOUR, 0.5 * DAY, 45 * DAY, -DAY, 400 * DAY, 3 * DAY + 12345];
@@ -81,6 +95,9 @@ function numberExpr(s: Scope, depth: number): fc.Arbitrary<Expr> {
     { arbitrary: fc.oneof(...leaves), weight: 3 },
     { arbitrary: fc.tuple(fc.constantFrom('+', '-', '*', '/' as const), sub, sub).map(([fn, left, right]) => ({ op: 'arith', fn, left, right }) as Expr), weight: 2 },
     { arbitrary: sub.map((arg) => ({ op: 'neg', arg }) as Expr), weight: 1 },
+    { arbitrary: fc.tuple(fc.constantFrom('min', 'max' as const), fc.array(sub, { minLength: 2, maxLength: 3 })).map(([fn, args]) => ({ op: 'math', fn, args }) as Expr), weight: 1 },
+    { arbitrary: fc.tuple(sub, sub, sub).map((args) => ({ op: 'math', fn: 'clamp', args }) as Expr), weight: 1 },
+    { arbitrary: fc.tuple(fc.constantFrom('round', 'abs' as const), sub).map(([fn, arg]) => ({ op: 'math', fn, args: [arg] }) as Expr), weight: 1 },
   );
 }
 
@@ -261,21 +278,21 @@ const eventArb = fc.oneof(
   fc.record({ type: mixed(['page_view']), at, url: mixed(TEXTS), seconds: fc.option(fc.constantFrom(...NUMBERS), { nil: undefined }) }, { requiredKeys: ['type', 'at', 'url'] }),
   fc.record({ type: mixed(['download']), at, asset: mixed(TEXTS) }),
   fc.record({ type: mixed(['webinar']), at, attended: fc.boolean() }),
-  fc.record({ type: mixed(['purchase']), at, amount: fc.constantFrom(...NUMBERS), Product: mixed(TEXTS) }, { requiredKeys: ['type', 'at'] }),
+  fc.record({ type: mixed(['purchase']), at, amount: fc.constantFrom<number | string>(...NUMBERS, ...PLACEHOLDERS.amount), Product: fc.oneof(mixed(TEXTS), fc.constantFrom(...PLACEHOLDERS.product)) }, { requiredKeys: ['type', 'at'] }),
   fc.record({ type: fc.constant('unknown_type'), at }),
 );
 
 export const leadBodyArb = fc.record(
   {
     Email: fc.constantFrom('dana@acme.io', 'DANA@Acme.IO', 'no-at-sign', 'a@b@gmail.com', '@gmail.com', 'x@', "o'brien@acme.io", 'sam@GMAIL.com', ''),
-    'Job Title': mixed(TEXTS),
+    'Job Title': fc.oneof(mixed(TEXTS), fc.constantFrom(...PLACEHOLDERS.title)),
     seniority: mixed(['ic', 'manager', 'director', 'vp', 'cxo']),
-    employees: fc.constantFrom(...NUMBERS, 199.999, 1e6),
+    employees: fc.constantFrom<number | string>(...NUMBERS, 199.999, 1e6, ...PLACEHOLDERS.employees),
     consent: fc.boolean(),
     created: at,
     tags: fc.array(mixed(TEXTS), { maxLength: 3 }),
     ratings: fc.array(fc.constantFrom(...NUMBERS), { maxLength: 3 }),
-    company: fc.record({ industry: mixed(['software', 'finance', 'retail']), country: mixed(TEXTS), Size: fc.constantFrom(...NUMBERS) }, { requiredKeys: [] }),
+    company: fc.record({ industry: mixed(['software', 'finance', 'retail']), country: fc.oneof(mixed(TEXTS), fc.constantFrom(...PLACEHOLDERS.country)), Size: fc.constantFrom(...NUMBERS) }, { requiredKeys: [] }),
     events: fc.array(eventArb, { maxLength: 8 }),
   },
   { requiredKeys: ['Email'] },
@@ -315,7 +332,7 @@ export function seededLeads(count: number, seed: number): Record<string, unknown
       case 2:
         return { type: cased('webinar'), at: when(), attended: maybe(0.5) };
       case 3:
-        return { type: cased('purchase'), at: when(), ...(maybe() ? { amount: pick(NUMBERS) } : {}), ...(maybe() ? { Product: cased(pick(TEXTS)) } : {}) };
+        return { type: cased('purchase'), at: when(), ...(maybe() ? { amount: maybe(0.8) ? pick(NUMBERS) : pick(PLACEHOLDERS.amount) } : {}), ...(maybe() ? { Product: maybe(0.8) ? cased(pick(TEXTS)) : pick(PLACEHOLDERS.product) } : {}) };
       default:
         return { type: 'unknown_type', at: when() };
     }
@@ -323,9 +340,9 @@ export function seededLeads(count: number, seed: number): Record<string, unknown
   const leads: Record<string, unknown>[] = [];
   for (let i = 0; i < count; i++) {
     const lead: Record<string, unknown> = { id: `L${i + 1}`, Email: pick(EMAILS) };
-    if (maybe()) lead['Job Title'] = cased(pick(TEXTS));
+    if (maybe()) lead['Job Title'] = maybe(0.8) ? cased(pick(TEXTS)) : pick(PLACEHOLDERS.title);
     if (maybe()) lead.seniority = cased(pick(['ic', 'manager', 'director', 'vp', 'cxo']));
-    if (maybe()) lead.employees = pick([...NUMBERS, 199.999, 1e6]);
+    if (maybe()) lead.employees = maybe(0.8) ? pick([...NUMBERS, 199.999, 1e6]) : pick(PLACEHOLDERS.employees);
     if (maybe()) lead.consent = maybe(0.5);
     if (maybe()) lead.created = when();
     if (maybe(0.4)) lead.tags = Array.from({ length: Math.floor(rnd() * 4) }, () => cased(pick(TEXTS)));
@@ -333,7 +350,7 @@ export function seededLeads(count: number, seed: number): Record<string, unknown
     if (maybe()) {
       const company: Record<string, unknown> = {};
       if (maybe()) company.industry = cased(pick(['software', 'finance', 'retail']));
-      if (maybe()) company.country = cased(pick(TEXTS));
+      if (maybe()) company.country = maybe(0.8) ? cased(pick(TEXTS)) : pick(PLACEHOLDERS.country);
       if (maybe()) company.Size = pick(NUMBERS);
       lead.company = company;
     }
