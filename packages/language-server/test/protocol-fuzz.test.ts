@@ -10,6 +10,7 @@ import { formatText } from '@mql/core';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DidChangeTextDocumentNotification, type TextEdit } from 'vscode-languageserver-protocol';
+import { MAX_HEADER_BYTES, MAX_MESSAGE_BYTES } from '../src/framing.js';
 import { RULES, SCHEMA } from './fixtures.js';
 import { LspClient, positionAt, serverPath, workspaceFolder } from './lsp-client.js';
 
@@ -96,9 +97,16 @@ describe('language server fuzz', () => {
 
 describe('broken framing', () => {
   it.each([
-    ['a Content-Length that is not a number', 'Content-Length: abc\r\n\r\n{}', 'Content-Length value must be a number'],
-    ['a header line without a colon', 'garbage\r\n\r\n', "Message header must separate key and value using ':'"],
+    ['a Content-Length that is not a number', 'Content-Length: abc\r\n\r\n{}', 'Content-Length "abc" is not a number of bytes'],
+    ['a negative Content-Length', 'Content-Length: -5\r\n\r\n{}', 'Content-Length "-5" is not a number of bytes'],
+    ['a Content-Length with trailing garbage', 'Content-Length: 12abc\r\n\r\n{}', 'Content-Length "12abc" is not a number of bytes'],
+    ['a huge Content-Length', 'Content-Length: 999999999999\r\n\r\n{', `Content-Length 999999999999 is above the limit of ${MAX_MESSAGE_BYTES} bytes (64 MiB)`],
+    ['a Content-Length just above the limit', `Content-Length: ${MAX_MESSAGE_BYTES + 1}\r\n\r\n{`, `Content-Length ${MAX_MESSAGE_BYTES + 1} is above the limit of ${MAX_MESSAGE_BYTES} bytes (64 MiB)`],
+    ['a header without Content-Length', 'Content-Type: application/vscode-jsonrpc\r\n\r\n{}', 'a message header without Content-Length'],
+    ['a header that never ends', 'X'.repeat(MAX_HEADER_BYTES + 1), `a message header longer than ${MAX_HEADER_BYTES} bytes`],
+    ['a header line without a colon', 'garbage\r\n\r\n', `a message header line without ':': "garbage"`],
     ['a body that is not JSON', 'Content-Length: 5\r\n\r\n{"a":', 'Unexpected end of JSON input'],
+    ['a second message with a huge Content-Length', `${frame({ jsonrpc: '2.0', method: 'initialized', params: {} })}Content-Length: 70000000\r\n\r\n`, `Content-Length 70000000 is above the limit of ${MAX_MESSAGE_BYTES} bytes (64 MiB)`],
   ])('%s: the server logs why and exits while its input is still open', async (_name, input, reason) => {
     const server = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
@@ -108,6 +116,29 @@ describe('broken framing', () => {
     const [code] = await once(server, 'exit');
     clearTimeout(timer);
     expect(code).toBe(1);
-    expect(stderr.startsWith(`mql-language-server: unreadable input from the client, exiting: ${reason}`)).toBe(true);
+    expect(stderr.split('\n')[0]).toBe(`mql-language-server: unreadable input from the client, exiting: ${reason}`);
+  });
+
+  it('messages cut into pieces of a few bytes, and several in one piece, are still read', async () => {
+    const server = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    server.stdout.on('data', (chunk) => (stdout += String(chunk)));
+    const initialize = frame({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+    const bytes = Buffer.from(initialize + frame({ jsonrpc: '2.0', method: 'initialized', params: {} }) + frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' }));
+    for (let i = 0; i < bytes.length; i += 1 + (i % 7)) server.stdin.write(bytes.subarray(i, i + 1 + (i % 7)));
+    const timer = setTimeout(() => server.kill(), 15_000);
+    while (!stdout.includes('"id":2,')) await once(server.stdout, 'data');
+    server.stdin.write(frame({ jsonrpc: '2.0', method: 'exit' }));
+    const [code] = await once(server, 'exit');
+    clearTimeout(timer);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/"id":1,"result":\{"capabilities"/);
+    expect(stdout).toMatch(/"id":2,"result":null/);
   });
 });
+
+/** One LSP message with its header; the length counts UTF-8 bytes. */
+function frame(message: object): string {
+  const body = JSON.stringify(message);
+  return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
