@@ -12,11 +12,12 @@
 //    (required field missing, a cell that does not convert, an event without a valid `at`): those
 //    records are reported as invalid, the others are scored by the compiled query.
 
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { FieldSpec, FieldType, RulesArtifact } from '@mql/artifact';
 import type { EvaluationResult, RulesEngine } from '@mql/runtime';
 import { compileSql, DIALECT_TABLE, readResultRow } from '@mql/sql';
-import { checkHeader, dataFormatOf, fileSize, type Position } from '@mql/data';
+import { checkHeader, csvRecords, dataFormatOf, fileSize, readLines, type Position } from '@mql/data';
 import { UsageError } from './host.js';
 import type { ResultWriter } from './output.js';
 import { countResult, type BatchSummary } from './summary.js';
@@ -77,7 +78,7 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
 
   // Events: a second CSV joined by key, or the `events` list inside JSON / Parquet records.
   const events = await stageEvents(connection, run, columns, format, engine, pointers.length);
-  const eventErrors = events ? `LEFT JOIN (SELECT mql_row, list(mql_error) AS errs FROM mql_events_staged WHERE mql_error IS NOT NULL GROUP BY mql_row) ee ON ee.mql_row = s.rowid` : '';
+  const eventErrors = events ? `LEFT JOIN (SELECT mql_row, flatten(list(mql_errors ORDER BY mql_event)) AS errs FROM mql_events_staged WHERE len(mql_errors) > 0 GROUP BY mql_row) ee ON ee.mql_row = s.rowid` : '';
   const allErrors = `list_filter([${errorItems.join(', ')}], x -> x IS NOT NULL)${events ? ` || COALESCE(ee.errs, [])` : ''}`;
   await connection.run(
     `CREATE TEMP VIEW mql_leads AS SELECT s.rowid AS mql_row, ${id} AS mql_id, ${label} AS mql_label, ${allErrors} AS mql_errors, ` +
@@ -93,7 +94,11 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
 
   const query = compileSql(artifact, { dialect: 'duckdb', leads: 'mql_valid_leads', events: 'mql_events', key: 'mql_row', passthrough: ['mql_id', 'mql_label'] });
   const now = new Date(run.now).toISOString();
-  const position = (row: number): Position => (format === 'json' ? { kind: 'index', index: row } : { kind: 'line', line: row + (format === 'csv' ? 2 : 1) });
+  const rowCount = async (table: string) => Number((await connection.runAndReadAll(`SELECT count(*) AS n FROM ${table}`)).getRowObjectsJS()[0]!.n);
+  const leadLine = format === 'csv' || format === 'jsonl' ? await recordLines(run.data, format, run.delimiter, await rowCount('mql_source')) : (row: number) => row + 1;
+  const position = (row: number): Position => (format === 'json' ? { kind: 'index', index: row } : { kind: 'line', line: leadLine(row) });
+  const eventLine = run.events && sourceFormat(run.events.file) === 'csv' ? await recordLines(run.events.file, 'csv', run.delimiter, await rowCount('mql_event_source')) : (row: number) => row + 2;
+  const withEventLines = (error: string) => error.replace(/\u0001(\d+)\u0001/, (_, row: string) => String(eventLine(Number(row))));
 
   // Invalid records first into the summary (it sorts them by position), then the results in order.
   for (const r of (await connection.runAndReadAll(`SELECT mql_row, mql_id, mql_errors FROM mql_leads WHERE len(mql_errors) > 0 ORDER BY mql_row`)).getRowObjectsJS()) {
@@ -102,7 +107,7 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
     run.summary.invalid.push({
       position: position(Number(r.mql_row)),
       ...(r.mql_id !== null ? { id: String(r.mql_id) } : {}),
-      errors: (r.mql_errors as string[]).map((e) => splitError(e)),
+      errors: (r.mql_errors as string[]).map((e) => splitError(withEventLines(e))),
     });
   }
   const stream = await connection.stream(`SELECT * FROM (${query.sql.trimEnd()}) ORDER BY mql_row`, { now });
@@ -431,6 +436,9 @@ function convertJson(type: FieldType, v: string, label: string, required: boolea
 
 async function stageEvents(connection: Connection, run: DuckDbRun, columns: ColumnInfo[], format: SourceFormat, engine: RulesEngine, eventsSlot: number): Promise<boolean> {
   const artifact = engine.artifact;
+  // Events of the declared types (exact name, else another letter case), converted by their own type's attributes.
+  const typeOf = (t: string) =>
+    `CASE ${[...artifact.events.map((e) => `WHEN ${t} = ${lit(e.name)} THEN ${lit(e.name)}`), ...artifact.events.map((e) => `WHEN lower(${t}) = ${lit(e.name.toLowerCase())} THEN ${lit(e.name)}`)].join(' ') || 'WHEN FALSE THEN NULL'} END`;
   const attrs = new Map<string, FieldSpec>();
   for (const e of artifact.events) for (const f of e.fields) if (!attrs.has(f.from ?? f.name)) attrs.set(f.from ?? f.name, f);
   if (run.events) {
@@ -442,22 +450,36 @@ async function stageEvents(connection: Connection, run: DuckDbRun, columns: Colu
     if (key === undefined) throw new UsageError(`${path.basename(run.events.file)}: no "${run.events.key}" column (the lead key, --key); its columns: ${header.map((h) => `"${h}"`).join(', ')}`);
     if (!columns.some((c) => c.name === run.idKey)) throw new UsageError(`${path.basename(run.data)}: no "${run.idKey}" column to join the events on (--id-key)`);
     for (const required of ['type', 'at']) if (!header.includes(required)) throw new UsageError(`${path.basename(run.events.file)}: no "${required}" column`);
+    const csv = eventFormat === 'csv';
+    const known = typeOf('trim(v."type")');
     const values = [...attrs].map(([name, spec]) => {
       const col = eventColumns.find((c) => c.name === name);
       if (!col) return `NULL AS ${q(name)}`;
-      const converted = eventFormat === 'csv' ? convertText(spec.type, `v.${q(name)}`, name, false, foldedPlaceholders(spec)).value : convertTyped(spec.type, `v.${q(name)}`, col.type, name, false, run.events!.file, name, foldedPlaceholders(spec)).value;
+      const converted = csv ? convertText(spec.type, `v.${q(name)}`, name, false, foldedPlaceholders(spec)).value : convertTyped(spec.type, `v.${q(name)}`, col.type, name, false, run.events!.file, name, foldedPlaceholders(spec)).value;
       return `${converted} AS ${q(name)}`;
     });
-    const at = eventFormat === 'csv' || eventColumns.find((c) => c.name === 'at')!.type === 'VARCHAR' ? dateFromText('trim(v."at")') : 'CAST(v."at" AS TIMESTAMPTZ)';
+    const at = csv || eventColumns.find((c) => c.name === 'at')!.type === 'VARCHAR' ? dateFromText('trim(v."at")') : 'CAST(v."at" AS TIMESTAMPTZ)';
+    // Each event row's errors as the runtime's event table reports them (type, at, then the
+    // attributes of its type in column order), named `events[i].…` (i counts the lead's rows in
+    // file order) and ending with the row's line, which JavaScript fills in (see eventLines).
+    const errors = csv
+      ? [
+          `CASE WHEN v."type" IS NULL OR trim(v."type") = '' THEN 'type: required field is missing' END`,
+          `CASE WHEN v."at" IS NULL OR trim(v."at") = '' THEN 'at: required field is missing' WHEN ${at} IS NULL THEN 'at: expected a date (ISO-8601 or epoch milliseconds), got ' || to_json(trim(v."at"))::VARCHAR END`,
+          ...eventColumns.flatMap((c) => {
+            const perType = artifact.events.flatMap((evType) => evType.fields.filter((f) => (f.from ?? f.name) === c.name).map((f) => `WHEN ${lit(evType.name)} THEN ${convertText(f.type, `v.${q(c.name)}`, c.name, false, foldedPlaceholders(f)).error}`));
+            return perType.length > 0 ? [`CASE ${known} ${perType.join(' ')} END`] : [];
+          }),
+        ]
+      : [`CASE WHEN ${at} IS NULL THEN 'at: no valid date (an event of type ' || to_json(v."type")::VARCHAR || ')' END`];
+    const prefix = `'events[' || (row_number() OVER (PARTITION BY l.rowid ORDER BY v.rowid) - 1) || '].'`;
+    const suffix = `' (' || ${lit(path.basename(run.events.file))} || ' line ' || chr(1) || v.rowid || chr(1) || ')'`;
     await connection.run(
-      `CREATE TEMP VIEW mql_events_staged AS SELECT l.rowid AS mql_row, CAST(v."type" AS VARCHAR) AS type, ${at} AS at, ` +
-        `CASE WHEN ${at} IS NULL THEN 'events: an event of type ' || to_json(v."type")::VARCHAR || ' has no valid date in "at"' END AS mql_error${values.length ? `, ${values.join(', ')}` : ''} ` +
-        `FROM mql_event_source v JOIN mql_source l ON CAST(l.${q(run.idKey)} AS VARCHAR) = CAST(v.${q(key)} AS VARCHAR)`,
+      `CREATE TEMP VIEW mql_events_staged AS SELECT l.rowid AS mql_row, v.rowid AS mql_event, CAST(v."type" AS VARCHAR) AS type, ${at} AS at, ` +
+        `list_filter([${errors.map((e) => `${prefix} || ${e} || ${suffix}`).join(', ')}], x -> x IS NOT NULL) AS mql_errors${values.length ? `, ${values.join(', ')}` : ''} ` +
+        `FROM mql_event_source v JOIN mql_source l ON trim(CAST(l.${q(run.idKey)} AS VARCHAR)) = trim(CAST(v.${q(key)} AS VARCHAR))`,
     );
   } else if (format === 'json' || format === 'jsonl') {
-    // Events of the declared types (exact name, else another letter case), converted by their own type's attributes.
-    const typeOf = (t: string) =>
-      `CASE ${[...artifact.events.map((e) => `WHEN ${t} = ${lit(e.name)} THEN ${lit(e.name)}`), ...artifact.events.map((e) => `WHEN lower(${t}) = ${lit(e.name.toLowerCase())} THEN ${lit(e.name)}`)].join(' ') || 'WHEN FALSE THEN NULL'} END`;
     const ev = 'e.ev';
     const type = `json_extract_string(${ev}, '/type')`;
     const at = convertJson({ kind: 'date' }, `json_extract(${ev}, '/at')`, 'events[].at', true, []);
@@ -470,9 +492,10 @@ async function stageEvents(connection: Connection, run: DuckDbRun, columns: Colu
       errors.push(`CASE ${conv.map(({ evType, c }) => `WHEN e.known = ${lit(evType.name)} THEN ${c.error}`).join(' ')} END`);
     }
     await connection.run(
-      `CREATE TEMP VIEW mql_events_staged AS SELECT mql_row, e.known AS type, ${at.value} AS at, ` +
-        `list_filter([${errors.join(', ')}], x -> x IS NOT NULL)[1] AS mql_error${values.length ? `, ${values.join(', ')}` : ''} ` +
-        `FROM (SELECT mql_row, ev, ${typeOf(type)} AS known FROM (SELECT rowid AS mql_row, unnest(CAST(f[${eventsSlot}] AS JSON[])) AS ev FROM mql_source) e) e ` +
+      // Every label starts `events[]`; the event's index goes between the brackets, as the runtime writes it.
+      `CREATE TEMP VIEW mql_events_staged AS SELECT mql_row, mql_event, e.known AS type, ${at.value} AS at, ` +
+        `list_filter([${errors.map((x) => `'events[' || mql_event || ']' || substr(${x}, 9)`).join(', ')}], x -> x IS NOT NULL) AS mql_errors${values.length ? `, ${values.join(', ')}` : ''} ` +
+        `FROM (SELECT mql_row, mql_event, ev, ${typeOf(type)} AS known FROM (SELECT rowid AS mql_row, unnest(CAST(f[${eventsSlot}] AS JSON[])) AS ev, unnest(range(len(CAST(f[${eventsSlot}] AS JSON[])))) AS mql_event FROM mql_source) e) e ` +
         `WHERE e.known IS NOT NULL OR json_type(json_extract(${ev}, '/type')) IS DISTINCT FROM 'VARCHAR'`,
     );
   } else {
@@ -487,12 +510,12 @@ async function stageEvents(connection: Connection, run: DuckDbRun, columns: Colu
       return field ? `${convertTyped(spec.type, `e.${q(name)}`, field.type, `events.${name}`, false, run.data, name, foldedPlaceholders(spec)).value} AS ${q(name)}` : `NULL AS ${q(name)}`;
     });
     await connection.run(
-      `CREATE TEMP VIEW mql_events_staged AS SELECT mql_row, ${has('type') ? 'e."type"' : 'NULL'} AS type, ${at} AS at, ` +
-        `CASE WHEN ${has('type') ? 'e."type"' : 'NULL'} IS NOT NULL AND ${at} IS NULL THEN 'events: an event of type ' || to_json(e."type")::VARCHAR || ' has no valid date in "at"' END AS mql_error${values.length ? `, ${values.join(', ')}` : ''} ` +
-        `FROM (SELECT rowid AS mql_row, unnest(events) AS e FROM mql_source)`,
+      `CREATE TEMP VIEW mql_events_staged AS SELECT mql_row, mql_event, ${has('type') ? 'e."type"' : 'NULL'} AS type, ${at} AS at, ` +
+        `list_filter([CASE WHEN ${has('type') ? 'e."type"' : 'NULL'} IS NOT NULL AND ${at} IS NULL THEN 'events[' || mql_event || '].at: no valid date (an event of type ' || to_json(e."type")::VARCHAR || ')' END], x -> x IS NOT NULL) AS mql_errors${values.length ? `, ${values.join(', ')}` : ''} ` +
+        `FROM (SELECT rowid AS mql_row, unnest(events) AS e, unnest(range(len(events))) AS mql_event FROM mql_source)`,
     );
   }
-  await connection.run(`CREATE TEMP VIEW mql_events AS SELECT * FROM mql_events_staged WHERE mql_error IS NULL`);
+  await connection.run(`CREATE TEMP VIEW mql_events AS SELECT * FROM mql_events_staged WHERE len(mql_errors) = 0`);
   return true;
 }
 
@@ -507,4 +530,54 @@ function resultOf(artifact: RulesArtifact, row: Record<string, unknown>): Evalua
 function splitError(text: string): { path: string; message: string } {
   const at = text.indexOf(': ');
   return at < 0 ? { path: '', message: text } : { path: text.slice(0, at), message: text.slice(at + 2) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions
+
+/**
+ * The line each record of a CSV or JSON-lines file starts on, numbered as the runtime path numbers
+ * it (@mql/data: csvRecords and readLines). DuckDB's readers count records, not lines, and skip
+ * blank lines, so a quoted cell running over line breaks, or a blank line, would shift every later
+ * position. When the file has exactly one line per record (and the CSV header), record k is on
+ * line k + 2 (CSV) or k + 1 (JSON lines), found by counting line breaks; otherwise the file is read
+ * once more with the runtime path's own reader.
+ */
+async function recordLines(file: string, format: 'csv' | 'jsonl', delimiter: string | undefined, records: number): Promise<(row: number) => number> {
+  const first = format === 'csv' ? 2 : 1;
+  if ((await physicalLines(file)) === records + first - 1) return (row) => row + first;
+  const lines: number[] = [];
+  if (format === 'csv') {
+    for await (const item of csvRecords(readLines(createReadStream(file)), delimiter, () => undefined)) {
+      if (item.kind === 'bad') throw new UsageError(`${path.basename(file)} line ${item.line}: ${item.message}; --engine duckdb reads well-formed CSV only (--engine runtime lists such rows as invalid records)`);
+      lines.push(item.line);
+    }
+  } else {
+    for await (const { line, text } of readLines(createReadStream(file))) if (text.trim() !== '') lines.push(line);
+  }
+  if (lines.length !== records) throw new UsageError(`${path.basename(file)}: DuckDB reads ${records} records where the runtime engine reads ${lines.length}; use --engine runtime`);
+  return (row) => lines[row]!;
+}
+
+/** How many lines @mql/data's readLines yields: a line ends at \n, \r\n or a lone \r. */
+async function physicalLines(file: string): Promise<number> {
+  let breaks = 0;
+  let last = -1;
+  let pendingCr = false;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    if (chunk.length === 0) continue;
+    if (!pendingCr && !chunk.includes(13)) {
+      for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) breaks++;
+    } else {
+      for (let i = 0; i < chunk.length; i++) {
+        const byte = chunk[i]!;
+        if (pendingCr && byte !== 10) breaks++;
+        pendingCr = byte === 13;
+        if (byte === 10) breaks++;
+      }
+    }
+    last = chunk[chunk.length - 1]!;
+  }
+  if (pendingCr) breaks++;
+  return last === -1 || last === 10 || last === 13 ? breaks : breaks + 1;
 }

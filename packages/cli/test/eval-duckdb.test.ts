@@ -143,4 +143,63 @@ describe('mql eval --engine duckdb', () => {
       expect(runtime.stderr).toContain('Employees: expected a number');
     }
   });
+
+  /** Both engines on the same files: the same results at the same lines, the same summary and the same --errors lines. */
+  function expectSameRun(args: string[]) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mql-duck-'));
+    const run = (engine: string) => {
+      const errors = path.join(dir, `${engine}.jsonl`);
+      const r = mql(['eval', FUNNEL, '--now', EXAMPLE_NOW, '--format', 'jsonl', '--lean', '--engine', engine, '--errors', errors, ...args]);
+      expect(r.status).toBe(0);
+      const stderr = r.stderr.replace('Evaluated in DuckDB (--engine duckdb): lean results, no explanations.\n', '').replace(errors, 'ERRORS');
+      return { lines: r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Lean & { line: number }), stderr, errors: readFileSync(errors, 'utf8') };
+    };
+    const runtime = run('runtime');
+    const duck = run('duckdb');
+    expect(duck.lines.map((l) => [l.id, l.line])).toEqual(runtime.lines.map((l) => [l.id, l.line]));
+    expectSame(duck.lines, runtime.lines);
+    expect(duck.errors).toBe(runtime.errors);
+    expect(duck.stderr).toBe(runtime.stderr);
+    return runtime;
+  }
+
+  it('numbers lines as the runtime does: quoted cells over several lines, blank lines, event rows by index and line', { timeout: 300_000 }, () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mql-duck-'));
+    const [header, ...rows] = readFileSync(`${DATA}/leads.csv`, 'utf8').trimEnd().split('\n');
+    const column = (name: string) => header!.split(',').indexOf(name);
+    const setCell = (row: string, name: string, value: string) => {
+      const cells = row.split(',');
+      cells[column(name)] = value;
+      return cells.join(',');
+    };
+    // A job title over three lines, an invalid number and an invalid enum after it, a blank line between.
+    rows[2] = setCell(rows[2]!, 'Job Title', '"Head of\nSales, ""EMEA""\n(interim)"');
+    rows[5] = setCell(rows[5]!, 'company.employees', 'about 200');
+    rows[11] = setCell(rows[11]!, 'seniority', 'svp');
+    rows.splice(9, 0, '');
+    const leads = path.join(dir, 'leads.csv');
+    writeFileSync(leads, [header, ...rows].join('\n') + '\n');
+    // Events: a url over two lines early on, then a bad date on a lead's third event row.
+    const [eventHeader, ...eventRows] = readFileSync(`${DATA}/events.csv`, 'utf8').trimEnd().split('\n');
+    eventRows[1] = eventRows[1]!.replace(/^([^,]*,[^,]*,[^,]*,)[^,]*/, '$1"/pricing\n?from=mail"');
+    const third = eventRows.findIndex((r, i) => i > 1 && eventRows.slice(0, i).filter((x) => x.split(',')[0] === r.split(',')[0]).length === 2);
+    eventRows[third] = eventRows[third]!.replace(/^([^,]*,[^,]*,)[^,]*/, '$1not-a-date');
+    const events = path.join(dir, 'events.csv');
+    writeFileSync(events, [eventHeader, ...eventRows].join('\n') + '\n');
+    const runtime = expectSameRun(['--data', leads, '--events', events, '--key', 'lead_id']);
+    expect(runtime.errors).toContain('"path":"events[2].at","message":"expected a date (ISO-8601 or epoch milliseconds), got \\"not-a-date\\" (events.csv line');
+    expect(runtime.errors).toContain('{"line":9,"id":"L0000006","path":"company.employees"');
+    expect(runtime.errors).toContain('{"line":16,"id":"L0000012","path":"seniority"');
+
+    // JSON lines: blank lines, and a bad date on an event that is not the lead's first.
+    const records = readFileSync(`${DATA}/leads.jsonl`, 'utf8').trimEnd().split('\n').slice(0, 300);
+    const damaged = records.findIndex((l) => ((JSON.parse(l) as { events?: unknown[] }).events ?? []).length >= 3);
+    const record = JSON.parse(records[damaged]!) as { events: { at: string }[] };
+    record.events[2]!.at = 'yesterday';
+    records[damaged] = JSON.stringify(record);
+    const jsonl = path.join(dir, 'leads.jsonl');
+    writeFileSync(jsonl, ['', ...records.slice(0, 50), '', '   ', ...records.slice(50)].join('\n') + '\n');
+    const fromJson = expectSameRun(['--data', jsonl]);
+    expect(fromJson.errors).toContain('"path":"events[2].at","message":"expected a date (ISO-8601 or epoch milliseconds), got \\"yesterday\\""');
+  });
 });
