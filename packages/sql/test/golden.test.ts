@@ -16,13 +16,25 @@ const GOLDEN = fileURLToPath(new URL('golden/', import.meta.url));
 const GRAMMAR: Record<DialectName, string> = { bigquery: 'bigquery', snowflake: 'snowflake', spark: 'hive', postgres: 'postgresql', duckdb: 'postgresql' };
 
 /**
- * Which programs each grammar parses: node-sql-parser's Hive grammar has no struct field access
- * (`l.company.industry`, valid Spark SQL), and its Snowflake grammar no `::VARIANT` (in list tests).
+ * Which programs each grammar parses: node-sql-parser's Snowflake grammar has no `::VARIANT` (in
+ * list tests), so the programs with lists are left out.
  */
 const CASES: { program: string; dialects: DialectName[] }[] = [
   { program: 'flat.mql', dialects: ['bigquery', 'snowflake', 'spark', 'duckdb', 'postgres'] },
-  { program: '../../../../examples/b2b-funnel/funnel.mql', dialects: ['bigquery', 'snowflake'] },
+  { program: '../../../../examples/b2b-funnel/funnel.mql', dialects: ['bigquery', 'snowflake', 'spark'] },
 ];
+
+/**
+ * node-sql-parser's Hive grammar (Spark SQL has none of its own) reads `alias.column` but not
+ * struct field access, `l.\`company\`.\`industry\``, which is valid Spark SQL (and Hive). Before the
+ * Spark text is parsed, each such access (a table alias then two or more quoted names) becomes one
+ * quoted column, `l.\`company__industry\``: the parse then checks everything else in the query,
+ * and the golden file pins the struct access itself. Only the parsed copy is rewritten.
+ */
+export function flattenStructAccess(sql: string): string {
+  return sql.replace(/\b([A-Za-z_]\w*)\.((?:`(?:[^`]|``)*`\.)+`(?:[^`]|``)*`)/g, (_, alias: string, path: string) => `${alias}.\`${path.slice(1, -1).split('`.`').join('__')}\``);
+}
+const PARSED: Partial<Record<DialectName, (sql: string) => string>> = { spark: flattenStructAccess };
 
 describe('golden SQL for every dialect', () => {
   for (const { program, dialects } of CASES) {
@@ -38,10 +50,17 @@ describe('golden SQL for every dialect', () => {
         }
         expect(existsSync(file), `${file} is missing: run with UPDATE_GOLDEN=1`).toBe(true);
         expect(sql).toBe(readFileSync(file, 'utf8'));
-        expect(() => new Parser().astify(sql, { database: GRAMMAR[dialect] })).not.toThrow();
+        expect(() => new Parser().astify((PARSED[dialect] ?? String)(sql), { database: GRAMMAR[dialect] })).not.toThrow();
       });
     }
   }
+
+  it('the Spark rewrite touches struct access only, and Hive cannot parse struct access without it', () => {
+    expect(flattenStructAccess('SELECT l.`company`.`size` + c.`fit`, l.`a``b`.`c` FROM t AS l')).toBe('SELECT l.`company__size` + c.`fit`, l.`a``b__c` FROM t AS l');
+    const { sql } = compileSql(compileFixture('../../../../examples/b2b-funnel/funnel.mql'), { dialect: 'spark' });
+    expect(sql).toContain('l.`company`.`industry`');
+    expect(() => new Parser().astify(sql, { database: 'hive' })).toThrow();
+  });
 
   it('the parser check can fail: a broken query is rejected', () => {
     const { sql } = compileSql(compileFixture('flat.mql'), { dialect: 'bigquery' });
