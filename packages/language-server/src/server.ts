@@ -110,6 +110,7 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     live.edited(path);
     const affected = workspace.update(path, document.version, document.getText());
     publisher.schedule(affected);
+    publisher.scheduleDependents(path);
     for (const entry of affected) live.schedule(entry);
   });
   // Saving settles a document: its unused declarations are all reported again (publisher.ts), its
@@ -133,6 +134,7 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
       const config = path.endsWith(`/${CONFIG_FILE}`);
       const affected = workspace.fileChangedOnDisk(path, change.type !== FileChangeType.Changed);
       publisher.schedule(affected, config);
+      if (path.endsWith('.mql')) publisher.scheduleDependents(path);
       if (config) live.sampleChanged();
       for (const entry of affected) live.schedule(entry);
     }

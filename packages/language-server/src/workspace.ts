@@ -136,6 +136,14 @@ export class Workspace {
     return this.documents.has(path) ? [path, ...including] : including;
   }
 
+  /**
+   * The workspace .mql files that are not open and whose program includes one of `changed` (by
+   * import, directly or not, or being one of them): what an edit of a schema can break elsewhere.
+   */
+  closedDependents(changed: ReadonlySet<string>): string[] {
+    return this.mqlFiles().filter((entry) => !this.documents.has(entry) && this.analysis(entry).files.some((file) => changed.has(file.path)));
+  }
+
   /** The line map of any file the server has parsed (for positions in other files). */
   lines(path: string): LineMap | undefined {
     return this.parseCache.get(path)?.lines;

@@ -1,6 +1,6 @@
 // Diagnostics through the protocol: published on open with codes and related locations, updated
 // after edits (debounced: the last version wins), re-checked when an imported file changes, and
-// cleared on close.
+// cleared on close; closed files that import an edited schema get theirs (workspace-wide).
 
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -106,6 +106,34 @@ describe('diagnostics', () => {
     });
     const updated = await lsp.diagnostics('rules.mql', (p) => p.diagnostics.length > 0);
     expect(updated.map((d) => `${d.code} ${d.message}`)).toEqual(['MQL2012 unknown event type `purchase`', 'MQL2001 unknown name `amount`']);
+  });
+
+  it('editing an imported schema publishes the diagnostics of every closed file that imports it, and clears them once fixed', async () => {
+    // rules.mql imports schema.mql; more.mql imports rules.mql (so schema.mql indirectly); alone.mql imports nothing.
+    const more = 'import "../rules.mql"\n\nsegment buyer = any(purchase where currency == "EUR")\nstage Buyer { require buyer }\n';
+    const alone = 'lead { x: number }\nsegment big = x > 3\nstage S { require big }\n';
+    const lsp = await start({ 'mql.config.json': '{}', 'schema.mql': SCHEMA, 'rules.mql': RULES, 'sub/more.mql': more, 'alone.mql': alone });
+    await lsp.open('schema.mql', SCHEMA);
+    expect(await lsp.diagnosticsOfVersion('schema.mql', 1)).toEqual([]);
+    // Rename the event type `purchase` in the schema: both importers break, neither is open.
+    const version = await lsp.change('schema.mql', SCHEMA.replace('event purchase', 'event order'));
+    expect(await lsp.diagnosticsOfVersion('schema.mql', version)).toEqual([]);
+    const rules = await lsp.diagnostics('rules.mql', (p) => p.diagnostics.length > 0);
+    const line = RULES.split('\n').findIndex((l) => l.includes('any(purchase'));
+    const column = RULES.split('\n')[line]!.indexOf('purchase');
+    expect(summary(rules)).toEqual([
+      `${line}:${column}-${line}:${column + 8} MQL2012 unknown event type \`purchase\``,
+      `${line}:${column + 15}-${line}:${column + 21} MQL2001 unknown name \`amount\``,
+    ]);
+    expect(summary(await lsp.diagnostics('sub/more.mql', (p) => p.diagnostics.length > 0))).toEqual([
+      '2:20-2:28 MQL2012 unknown event type `purchase`',
+      '2:35-2:43 MQL2001 unknown name `currency`',
+    ]);
+    // Undo: both are cleared; the file that does not import the schema never got a publication.
+    await lsp.change('schema.mql', SCHEMA);
+    expect(await lsp.diagnostics('rules.mql', (p) => p.diagnostics.length === 0)).toEqual([]);
+    expect(await lsp.diagnostics('sub/more.mql', (p) => p.diagnostics.length === 0)).toEqual([]);
+    expect(lsp.publishedUris().filter((uri) => uri.endsWith('alone.mql'))).toEqual([]);
   });
 
   it('clears the diagnostics of a closed document', async () => {

@@ -143,6 +143,11 @@ export class LspClient {
     return this.diagnostics(name, (p) => p.version === version);
   }
 
+  /** The documents that got diagnostics so far. */
+  publishedUris(): string[] {
+    return [...this.published.keys()];
+  }
+
   request<R>(method: string, params: unknown): Promise<R> {
     return this.connection.sendRequest(method, params) as Promise<R>;
   }
