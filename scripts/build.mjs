@@ -1,7 +1,7 @@
 // Bundles every package with esbuild. Libraries are built as ESM for Node 20 with their npm
 // dependencies left external; executables (CLI, language server) are self-contained bundles.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -67,6 +67,9 @@ for (const target of targets) {
     logLevel: 'warning',
   });
 }
+// The language server links each diagnostic code to its section of the reference page, read
+// beside its bundle (packages/language-server/src/main.ts).
+copyFileSync(path.join(root, 'docs/diagnostics.md'), path.join(root, 'packages/language-server/dist/diagnostics.md'));
 // The VS Code extension is CommonJS with `vscode` external; its own script builds it.
 const extensionBuild = path.join(root, 'editors/vscode/scripts/build.mjs');
 if (existsSync(extensionBuild)) await import(extensionBuild);

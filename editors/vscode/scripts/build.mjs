@@ -35,3 +35,5 @@ await build({
 });
 mkdirSync(path.join(extensionRoot, 'syntaxes'), { recursive: true });
 copyFileSync(path.join(repositoryRoot, 'grammar', 'mql.tmLanguage.json'), path.join(extensionRoot, 'syntaxes', 'mql.tmLanguage.json'));
+// The server links each diagnostic code to its section of this page, read beside dist/server.js.
+copyFileSync(path.join(repositoryRoot, 'docs', 'diagnostics.md'), path.join(extensionRoot, 'dist', 'diagnostics.md'));

@@ -55,6 +55,13 @@ import { stageText, type Explanation, type ImpactState } from './live.js';
 
 export class Uris {
   private readonly uriOfPath = new Map<string, string>();
+  /** The URL of the diagnostics reference page (docs/diagnostics.md), one section per code. */
+  diagnosticsPage: string | undefined;
+
+  /** The link of a code's section: GitHub-style anchors, `#mql2001`. */
+  codeHref(code: string): string | undefined {
+    return this.diagnosticsPage === undefined ? undefined : `${this.diagnosticsPage}#${code.toLowerCase()}`;
+  }
 
   toPath(uri: string): string {
     let path: string;
@@ -109,6 +116,8 @@ export function toDiagnostic(diagnostic: Diagnostic, linesOf: LinesOf, uris: Uri
     source: 'mql',
     message: diagnostic.message,
   };
+  const href = uris.codeHref(diagnostic.code);
+  if (href !== undefined) result.codeDescription = { href };
   const related = diagnostic.related.flatMap((r) => {
     const relatedLines = linesOf(r.file);
     return relatedLines ? [{ location: { uri: uris.toUri(r.file), range: toRange(relatedLines, r.span) }, message: r.message }] : [];

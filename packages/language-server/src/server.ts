@@ -50,6 +50,8 @@ import { Workspace } from './workspace.js';
 export interface ServerOptions {
   /** Milliseconds to wait after an edit before publishing diagnostics (edits in between restart it). */
   diagnosticsDelay?: number;
+  /** URL of the diagnostics reference (docs/diagnostics.md) that each diagnostic's code links to. */
+  diagnosticsPage?: string;
 }
 
 export const DEFAULT_DIAGNOSTICS_DELAY = 30;
@@ -57,6 +59,7 @@ export const DEFAULT_DIAGNOSTICS_DELAY = 30;
 export function startServer(connection: Connection, fs: FileSystem, options: ServerOptions = {}): void {
   const workspace = new Workspace(fs);
   const uris = new convert.Uris();
+  uris.diagnosticsPage = options.diagnosticsPage;
   const documents = new TextDocuments(TextDocument);
   const linesOf: convert.LinesOf = (path) => workspace.lines(path);
   const publisher = new DiagnosticsPublisher(connection, workspace, uris, options.diagnosticsDelay ?? DEFAULT_DIAGNOSTICS_DELAY);
@@ -85,7 +88,8 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspace.setRoots(folders.filter((uri) => uri.startsWith('file:')).map((uri) => uris.toPath(uri)));
     watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-    const init = params.initializationOptions as { diagnosticsDelay?: unknown; runTestsOnSave?: unknown; sample?: { file?: unknown } } | undefined;
+    const init = params.initializationOptions as { diagnosticsDelay?: unknown; diagnosticsPage?: unknown; runTestsOnSave?: unknown; sample?: { file?: unknown } } | undefined;
+    if (typeof init?.diagnosticsPage === 'string') uris.diagnosticsPage = init.diagnosticsPage;
     if (typeof init?.sample?.file === 'string') live.defaultSample = { file: init.sample.file.split('\\').join('/') };
     if (typeof init?.diagnosticsDelay === 'number' && init.diagnosticsDelay >= 0) publisher.delay = init.diagnosticsDelay;
     runTestsOnSave = init?.runTestsOnSave === true;

@@ -1,6 +1,7 @@
 // Hover: what a name under the cursor is. Fields and attributes show their type, optionality, input
 // column and documentation; events their attributes; declarations their source and documentation;
 // a score also its rules and the lowest and highest value it can take; a list its elements.
+// Keywords, operators and durations show their meaning (word-docs.ts), numeric functions their signature.
 
 import type { Declaration, ScoreDecl, Span } from '../syntax/ast.js';
 import type { Analysis } from '../check/checker.js';
@@ -10,7 +11,10 @@ import { targetAt } from './navigation.js';
 import { formatBound, ruleContribution, scoreBounds } from '../lint/lint-bounds.js';
 import { declarationIndexBefore, programFile, sourceText, tokenEnd, tokensBetween, typeText } from './source.js';
 import { functionSignature, mathFunction } from '../check/functions.js';
+import type { TokenType } from 'chevrotain';
 import * as T from '../syntax/lexer.js';
+import type { Keyword } from '../syntax/lexer.js';
+import { durationDoc, KEYWORD_DOCS, OPERATOR_DOCS, type WordDoc } from './word-docs.js';
 
 export interface HoverInfo {
   /** The name the hover is about. */
@@ -21,7 +25,10 @@ export interface HoverInfo {
 
 export function hoverAt(analysis: Analysis, file: string, offset: number): HoverInfo | undefined {
   const target = targetAt(analysis, file, offset);
-  if (!target) return functionHover(analysis, file, offset);
+  if (!target) return tokenHover(analysis, file, offset);
+  // An operator inside a name's span (the `?` of `title?: string`) is about itself.
+  const symbol = tokenHover(analysis, file, offset, 'operator');
+  if (symbol) return symbol;
   if (target.kind === 'import') return { span: target.span, contents: `Imports \`${target.target}\`` };
   const definition = target.definition;
   if (!definition) return undefined;
@@ -40,19 +47,37 @@ export function describeDefinition(analysis: Analysis, definition: SymbolDefinit
   return decl ? describeDeclaration(analysis, decl.decl, decl.file) : undefined;
 }
 
-/** A numeric function's name (followed by `(`) under the cursor: its signature and meaning. */
-function functionHover(analysis: Analysis, file: string, offset: number): HoverInfo | undefined {
+/**
+ * A token that names nothing declared: a numeric function's name (followed by `(`) with its
+ * signature, else a keyword, operator or duration with its meaning (word-docs.ts).
+ */
+function tokenHover(analysis: Analysis, file: string, offset: number, only?: 'operator'): HoverInfo | undefined {
   const source = programFile(analysis, file);
   if (!source) return undefined;
   const index = declarationIndexBefore(source.ast.decls, offset);
   const start = index >= 0 ? source.ast.decls[index]!.span.start : 0;
   const tokens = tokensBetween(source.text, start, Math.min(source.text.length, offset + 64));
-  const at = tokens.findIndex((t) => t.startOffset <= offset && offset <= tokenEnd(t));
+  // The token the cursor is in, else the one it is just after (`first_name|?`: the `?`).
+  const inside = tokens.findIndex((t) => t.startOffset <= offset && offset < tokenEnd(t));
+  const at = inside >= 0 ? inside : tokens.findIndex((t) => t.startOffset <= offset && offset <= tokenEnd(t));
   const token = tokens[at];
-  const info = token && tokens[at + 1]?.tokenType === T.LParen ? mathFunction(token.image) : undefined;
-  if (!token || !info) return undefined;
-  const contents = sections(codeBlock(`${functionSignature(info)} → number`), info.doc, 'function · missing when an argument is missing');
-  return { span: { start: token.startOffset, end: tokenEnd(token) }, contents };
+  if (!token) return undefined;
+  const span = { start: token.startOffset, end: tokenEnd(token) };
+  const info = !only && tokens[at + 1]?.tokenType === T.LParen ? mathFunction(token.image) : undefined;
+  if (info) return { span, contents: sections(codeBlock(`${functionSignature(info)} → number`), info.doc, 'function · missing when an argument is missing') };
+  const word = wordDoc(token.image, token.tokenType);
+  return word && (!only || word.kind === only) ? { span, contents: sections(codeBlock(word.usage), word.doc, word.kind) } : undefined;
+}
+
+/** The documentation of a keyword, operator or duration token. */
+function wordDoc(image: string, type: TokenType): (WordDoc & { kind: string }) | undefined {
+  if (type === T.DurationLit) {
+    const doc = durationDoc(image);
+    return doc && { ...doc, kind: 'duration' };
+  }
+  if (Object.hasOwn(KEYWORD_DOCS, image) && type === T.keywordTokens[image as Keyword]) return { ...KEYWORD_DOCS[image as Keyword], kind: 'keyword' };
+  if (Object.hasOwn(OPERATOR_DOCS, image)) return { ...OPERATOR_DOCS[image]!, kind: 'operator' };
+  return undefined;
 }
 
 function leadField(analysis: Analysis, path: string): FieldInfo | undefined {

@@ -5,6 +5,7 @@ export { programFile, typeText } from './source.js';
 export { definitionAt, highlightsAt, referencesOf, targetAt, type Location, type Target } from './navigation.js';
 export { prepareRename, renameAt, type RenameCheck, type RenameResult } from './rename.js';
 export { describeDefinition, hoverAt, type HoverInfo } from './hover.js';
+export { durationDoc, KEYWORD_DOCS, OPERATOR_DOCS, type WordDoc } from './word-docs.js';
 export { completionsAt, type CompletionHost, type CompletionItem, type CompletionKind, type CompletionList } from './completion.js';
 export { documentSymbols, workspaceSymbols, type OutlineKind, type OutlineSymbol, type WorkspaceSymbol } from './outline.js';
 export { foldingRanges, type FoldingRange } from './folding.js';
