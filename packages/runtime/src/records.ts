@@ -49,6 +49,8 @@ export class RecordReader {
   private readonly record: NormRecord;
   /** The successful result, reused like the record it holds. */
   private readonly okResult: ReadResult;
+  /** Errors of the record being read, reused too: most records have none (a failed read returns a copy). */
+  private readonly errors: RecordError[] = [];
 
   constructor(model: RecordModel) {
     this.lead = tableReader(model.lead);
@@ -75,13 +77,14 @@ export class RecordReader {
     if (!isPlainObject(input)) {
       return { ok: false, errors: [{ path: '', message: `expected a lead record (an object), got ${describe(input)}` }] };
     }
-    const errors: RecordError[] = [];
+    const errors = this.errors;
+    errors.length = 0;
     const record = this.record;
     record.lead.fill(undefined);
     if (keepShown) record.raw.fill(undefined);
     readFields(this.lead.fields, input, keepShown ? record.raw : undefined, record.lead, 0, errors, -1);
     this.readEvents(input.events, errors);
-    return errors.length === 0 ? this.okResult : { ok: false, errors };
+    return errors.length === 0 ? this.okResult : { ok: false, errors: errors.slice() };
   }
 
   /** Events into their type's list; unknown types are skipped, an invalid event only adds errors. */
