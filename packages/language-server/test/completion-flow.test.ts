@@ -73,6 +73,12 @@ describe('what is offered', () => {
     expect(shown(items)).toEqual(['"…": +N per … within …', '"…": +N when …']);
   });
 
+  it('a `"` that opens a value offers the enum members; one that closes a string offers nothing (Enter stays a new line)', async () => {
+    expect(shown(await complete(`${HEADER}segment s = seniority == "|"\n`, '"'))).toEqual(['"cxo"', '"director"', '"ic"', '"manager"', '"vp"']);
+    expect(await complete(`${HEADER}segment s = title contains "x"|\n`, '"')).toBeNull();
+    expect(await complete(`${HEADER}score fit {\n  "Label"|\n}\n`, '"')).toBeNull();
+  });
+
   it('never offers a name that would make a cycle', async () => {
     const items = shown(await complete(`${HEADER}score priority = fit * 2\nsegment good = priority > 10\nsegment other = consent\nscore fit {\n  "x": +5 when |\n}\n`));
     expect(items).toContain('other');
