@@ -3,11 +3,12 @@
 // hostile program runs in DuckDB and PostgreSQL over tables with hostile names and gives the
 // runtime's results; the literal spelling of the dialects checked on paper is pinned here.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSql, DIALECT_TABLE } from '../src/index.js';
 import { differences, runtimeOutcomes } from './compare.js';
-import { DuckDb, pglite, toTables, type PgClient } from './engines.js';
+import { toTables } from './engines.js';
 import { compileFixture } from './fixture.js';
+import { withEngines } from './harness.js';
 
 const NOW = '2026-11-01T00:00:00Z';
 const LEADS = `crm"; DROP TABLE x; --`;
@@ -28,19 +29,10 @@ describe('hostile names and strings stay data', () => {
   const tables = toTables(artifact, records.map((r) => ({ ...r, id: r[KEY] })));
   tables.leads.columns[0] = { name: KEY, kind: 'text', path: [KEY] };
   tables.events.columns[0] = { name: KEY, kind: 'text', path: [KEY] };
-  let duck: DuckDb;
-  let pg: PgClient;
-
-  beforeAll(async () => {
-    duck = await DuckDb.open();
-    pg = await pglite();
-  }, 120_000);
-  afterAll(async () => {
-    duck?.close();
-    await pg?.close();
-  });
+  const engines = withEngines();
 
   it('in DuckDB', async () => {
+    const duck = engines.duck;
     const d = DIALECT_TABLE.duckdb;
     await duck.load(tables);
     await duck.connection.run(`ALTER TABLE leads RENAME TO ${d.ident(LEADS)}`);
@@ -54,6 +46,7 @@ describe('hostile names and strings stay data', () => {
   });
 
   it('in PostgreSQL (PGlite)', async () => {
+    const pg = engines.pg.client;
     const d = DIALECT_TABLE.postgres;
     for (const [name, table] of [[LEADS, tables.leads], [EVENTS, tables.events]] as const) {
       await pg.query(`CREATE TABLE ${d.ident(name)} (${table.columns.map((c) => `${d.ident(c.name)} ${d.columnType[c.kind]}`).join(', ')})`);

@@ -4,10 +4,10 @@
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { differences, runtimeOutcomes } from './compare.js';
-import { Postgres, toTables } from './engines.js';
+import { Postgres } from './engines.js';
 import { leadsArb, NOW_ISO, programArb, seededLeads } from './generate.js';
 import { compileFixture } from './fixture.js';
+import { disagreements } from './harness.js';
 import { startServer, type Server } from './postgres-server.js';
 
 describe('a PostgreSQL server agrees with the runtime', () => {
@@ -26,17 +26,14 @@ describe('a PostgreSQL server agrees with the runtime', () => {
   it('on 5,000 generated leads with every construct', async (ctx) => {
     if (!server.ok) return ctx.skip();
     const artifact = compileFixture('all-constructs.mql');
-    const records = seededLeads(5000, 7);
-    await pg.load(toTables(artifact, records));
-    expect(differences(runtimeOutcomes(artifact, records, NOW_ISO), await pg.run(artifact, NOW_ISO), 'postgres server')).toEqual([]);
+    expect(await disagreements(artifact, seededLeads(5000, 7), NOW_ISO, { 'postgres server': pg })).toEqual([]);
   }, 300_000);
 
   it('on generated programs', async (ctx) => {
     if (!server.ok) return ctx.skip();
     await fc.assert(
       fc.asyncProperty(programArb, leadsArb(1, 25), async (artifact, records) => {
-        await pg.load(toTables(artifact, records));
-        expect(differences(runtimeOutcomes(artifact, records, NOW_ISO), await pg.run(artifact, NOW_ISO), 'postgres server')).toEqual([]);
+        expect(await disagreements(artifact, records, NOW_ISO, { 'postgres server': pg })).toEqual([]);
       }),
       { numRuns: 30 },
     );
