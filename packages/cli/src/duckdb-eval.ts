@@ -7,10 +7,13 @@
 //    (engine.leadTable, checkHeader: a missing or ambiguous column is an error naming the field and
 //    its `from` name); in JSON and Parquet a column (or struct field) named by the input path. A
 //    typed column of the wrong type (text where the schema says number) is an error of the file.
-// 3. A staging view converts each cell as the runtime does (CSV: blank = missing, yes/no bools, ISO
+// 3. A staging table converts each cell as the runtime does (CSV: blank = missing, yes/no bools, ISO
 //    or epoch-ms dates, enum members in any case, `;` lists) and lists each record's errors
 //    (required field missing, a cell that does not convert, an event without a valid `at`): those
-//    records are reported as invalid, the others are scored by the compiled query.
+//    records are reported as invalid, the others are scored by the compiled query. The staged
+//    leads and events are tables, not views: both passes (invalid records, then the query) and
+//    the query's two inputs read them, and a view would parse every record's JSON each time
+//    (measured: 44 s as views, 16 s as tables on 20,000 leads with 400,000 events).
 
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
@@ -81,7 +84,7 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
   const eventErrors = events ? `LEFT JOIN (SELECT mql_row, flatten(list(mql_errors ORDER BY mql_event)) AS errs FROM mql_events_staged WHERE len(mql_errors) > 0 GROUP BY mql_row) ee ON ee.mql_row = s.rowid` : '';
   const allErrors = `list_filter([${errorItems.join(', ')}], x -> x IS NOT NULL)${events ? ` || COALESCE(ee.errs, [])` : ''}`;
   await connection.run(
-    `CREATE TEMP VIEW mql_leads AS SELECT s.rowid AS mql_row, ${id} AS mql_id, ${label} AS mql_label, ${allErrors} AS mql_errors, ` +
+    `CREATE TEMP TABLE mql_leads AS SELECT s.rowid AS mql_row, ${id} AS mql_id, ${label} AS mql_label, ${allErrors} AS mql_errors, ` +
       `${[...staged.values()].map((s) => `${s.value} AS ${q(s.column)}`).join(', ') || 'NULL AS mql_nothing'} FROM mql_source s ${eventErrors}` +
       (run.only !== undefined ? ` WHERE ${id} = ${lit(run.only)}` : ''),
   );
@@ -475,7 +478,7 @@ async function stageEvents(connection: Connection, run: DuckDbRun, columns: Colu
     const prefix = `'events[' || (row_number() OVER (PARTITION BY l.rowid ORDER BY v.rowid) - 1) || '].'`;
     const suffix = `' (' || ${lit(path.basename(run.events.file))} || ' line ' || chr(1) || v.rowid || chr(1) || ')'`;
     await connection.run(
-      `CREATE TEMP VIEW mql_events_staged AS SELECT l.rowid AS mql_row, v.rowid AS mql_event, CAST(v."type" AS VARCHAR) AS type, ${at} AS at, ` +
+      `CREATE TEMP TABLE mql_events_staged AS SELECT l.rowid AS mql_row, v.rowid AS mql_event, CAST(v."type" AS VARCHAR) AS type, ${at} AS at, ` +
         `list_filter([${errors.map((e) => `${prefix} || ${e} || ${suffix}`).join(', ')}], x -> x IS NOT NULL) AS mql_errors${values.length ? `, ${values.join(', ')}` : ''} ` +
         `FROM mql_event_source v JOIN mql_source l ON trim(CAST(l.${q(run.idKey)} AS VARCHAR)) = trim(CAST(v.${q(key)} AS VARCHAR))`,
     );
@@ -493,7 +496,7 @@ async function stageEvents(connection: Connection, run: DuckDbRun, columns: Colu
     }
     await connection.run(
       // Every label starts `events[]`; the event's index goes between the brackets, as the runtime writes it.
-      `CREATE TEMP VIEW mql_events_staged AS SELECT mql_row, mql_event, e.known AS type, ${at.value} AS at, ` +
+      `CREATE TEMP TABLE mql_events_staged AS SELECT mql_row, mql_event, e.known AS type, ${at.value} AS at, ` +
         `list_filter([${errors.map((x) => `'events[' || mql_event || ']' || substr(${x}, 9)`).join(', ')}], x -> x IS NOT NULL) AS mql_errors${values.length ? `, ${values.join(', ')}` : ''} ` +
         `FROM (SELECT mql_row, mql_event, ev, ${typeOf(type)} AS known FROM (SELECT rowid AS mql_row, unnest(CAST(f[${eventsSlot}] AS JSON[])) AS ev, unnest(range(len(CAST(f[${eventsSlot}] AS JSON[])))) AS mql_event FROM mql_source) e) e ` +
         `WHERE e.known IS NOT NULL OR json_type(json_extract(${ev}, '/type')) IS DISTINCT FROM 'VARCHAR'`,
@@ -510,7 +513,7 @@ async function stageEvents(connection: Connection, run: DuckDbRun, columns: Colu
       return field ? `${convertTyped(spec.type, `e.${q(name)}`, field.type, `events.${name}`, false, run.data, name, foldedPlaceholders(spec)).value} AS ${q(name)}` : `NULL AS ${q(name)}`;
     });
     await connection.run(
-      `CREATE TEMP VIEW mql_events_staged AS SELECT mql_row, mql_event, ${has('type') ? 'e."type"' : 'NULL'} AS type, ${at} AS at, ` +
+      `CREATE TEMP TABLE mql_events_staged AS SELECT mql_row, mql_event, ${has('type') ? 'e."type"' : 'NULL'} AS type, ${at} AS at, ` +
         `list_filter([CASE WHEN ${has('type') ? 'e."type"' : 'NULL'} IS NOT NULL AND ${at} IS NULL THEN 'events[' || mql_event || '].at: no valid date (an event of type ' || to_json(e."type")::VARCHAR || ')' END], x -> x IS NOT NULL) AS mql_errors${values.length ? `, ${values.join(', ')}` : ''} ` +
         `FROM (SELECT rowid AS mql_row, unnest(events) AS e, unnest(range(len(events))) AS mql_event FROM mql_source)`,
     );
