@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { handOver } from '../../node-host/test/unprivileged.js';
 import { mql } from './run-cli.js';
 
 const BIN = fileURLToPath(new URL('../bin/mql.js', import.meta.url));
@@ -129,16 +130,18 @@ describe('mql fmt writes safely', () => {
     expect(readdirSync(cwd).sort()).toEqual(['a.mql', 'b.mql', 'real']); // no temporary file left behind
   });
 
-  it.skipIf(process.getuid?.() === 0)('a read-only file is reported and the other files are still formatted (exit 2)', async () => {
-    const { chmodSync } = await import('node:fs');
+  it('a read-only file is reported and the other files are still formatted (exit 2; as nobody when run as root)', async () => {
+    const { chmodSync, readdirSync } = await import('node:fs');
     const cwd = project({ 'a.mql': MESSY, 'b.mql': MESSY });
     chmodSync(path.join(cwd, 'a.mql'), 0o444);
-    const run = mql(['fmt'], { cwd });
+    handOver(cwd);
+    const run = mql(['fmt'], { cwd, unprivileged: true });
     expect(run).toEqual({
       status: 2,
       stdout: 'Formatted b.mql\n1 file: formatted 1 file, 0 files already formatted\n',
       stderr: 'mql: cannot write a.mql: permission denied\n',
     });
     expect([read('a.mql'), read('b.mql')]).toEqual([MESSY, MESSY_FORMATTED]);
+    expect(readdirSync(cwd).sort()).toEqual(['a.mql', 'b.mql']); // no temporary file left behind
   });
 });

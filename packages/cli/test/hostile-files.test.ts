@@ -3,11 +3,12 @@
 // stdout ends the command quietly; a missing entry is a usage error everywhere.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { handOver } from '../../node-host/test/unprivileged.js';
 import { mql } from './run-cli.js';
 
 const BIN = fileURLToPath(new URL('../bin/mql.js', import.meta.url));
@@ -73,6 +74,22 @@ describe('usage errors and closed pipes', () => {
     const cwd = project({});
     expect(mql(['build', 'nope.mql'], { cwd })).toEqual({ status: 2, stdout: '', stderr: 'mql: no such file: nope.mql\n' });
     expect(mql(['check', 'nope.mql'], { cwd })).toEqual({ status: 2, stdout: '', stderr: 'mql: no such file or folder: nope.mql\n' });
+  });
+
+  it('an unreadable file is "permission denied", not missing: exit 2, and an import of it is a diagnostic (as nobody when run as root)', () => {
+    const cwd = project({ 'secret.mql': 'lead { email: email }\n', 'main.mql': 'import "./secret.mql"\nlead { email: email }\n' });
+    chmodSync(path.join(cwd, 'secret.mql'), 0o000);
+    handOver(cwd);
+    const denied = { status: 2, stdout: '', stderr: 'mql: cannot read secret.mql: permission denied\n' };
+    expect(mql(['build', 'secret.mql', '-o', 'out.json'], { cwd, unprivileged: true })).toEqual(denied);
+    expect(mql(['check', 'secret.mql'], { cwd, unprivileged: true })).toEqual(denied);
+    expect(mql(['check', 'main.mql'], { cwd, unprivileged: true })).toEqual({
+      status: 1,
+      stdout:
+        'error[MQL2029]: cannot read `./secret.mql`: permission denied\n --> main.mql:1:8\n  |\n1 | import "./secret.mql"\n  |        ^^^^^^^^^^^^^^\n\n' +
+        'Checked 1 file: 1 error, 0 warnings\n',
+      stderr: '',
+    });
   });
 
   it.each([

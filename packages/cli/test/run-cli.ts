@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { compileProgram } from '@mql/core';
+import { unprivileged } from '../../node-host/test/unprivileged.js';
 import { nodeHost, toCorePath } from '../src/host.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -13,10 +14,12 @@ export interface CliRun {
   stderr: string;
 }
 
-export function mql(args: string[], options: { cwd?: string } = {}): CliRun {
+/** `unprivileged`: as the user `nobody` when the tests run as root, so permission bits apply (node-host/test/unprivileged.ts). */
+export function mql(args: string[], options: { cwd?: string; unprivileged?: boolean } = {}): CliRun {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.FORCE_COLOR;
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024 });
+  const user = options.unprivileged ? unprivileged() : {};
+  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024, ...user });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

@@ -6,7 +6,12 @@ import { chmodSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, truncateS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
 import { checkImport, MAX_SOURCE_BYTES, projectRoot, readTextFile } from '../src/index.js';
+import { handOver, unprivileged } from './unprivileged.js';
+
+/** The bundled package (vitest's globalSetup builds it), for a child process. */
+const BUILT = pathToFileURL(path.join(import.meta.dirname, '../dist/index.js')).href;
 
 function folder(files: Record<string, string> = {}): string {
   const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'mql-host-')));
@@ -45,10 +50,15 @@ describe('readTextFile', () => {
     expect(typeof readTextFile(path.join(root, 'big.mql'))).toBe('string');
   });
 
-  it.skipIf(process.getuid?.() === 0)('says "permission denied" for an unreadable file rather than "missing"', () => {
-    const root = folder({ 'secret.mql': 'x' });
+  it('says "permission denied" for an unreadable file rather than "missing" (as nobody when run as root)', () => {
+    const root = folder({ 'secret.mql': 'x', 'open.mql': 'y' });
     chmodSync(path.join(root, 'secret.mql'), 0o000);
-    expect(readTextFile(path.join(root, 'secret.mql'))).toEqual({ problem: 'permission denied' });
+    handOver(root);
+    // In a child process (the built package), so that it can run as an unprivileged user.
+    const files = ['secret.mql', 'open.mql', 'missing.mql'].map((name) => path.join(root, name));
+    const script = `import { readTextFile } from ${JSON.stringify(BUILT)};\nconsole.log(JSON.stringify(${JSON.stringify(files)}.map((f) => readTextFile(f) ?? 'missing')));`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { ...unprivileged(), encoding: 'utf8' });
+    expect(JSON.parse(output)).toEqual([{ problem: 'permission denied' }, 'y', 'missing']);
   });
 });
 
