@@ -23,6 +23,7 @@ import { compileSql, DIALECT_TABLE, readResultRow } from '@mql/sql';
 import { checkHeader, csvRecords, dataFormatOf, fileSize, readLines, type Position } from '@mql/data';
 import { UsageError } from './host.js';
 import type { ResultWriter } from './output.js';
+import { addValues, MAX_VALUES, watchedLiterals } from './literals.js';
 import { countResult, type BatchSummary } from './summary.js';
 
 const d = DIALECT_TABLE.duckdb;
@@ -113,6 +114,8 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
       errors: (r.mql_errors as string[]).map((e) => splitError(withEventLines(e))),
     });
   }
+  // Not for one lead picked by --only (as in the runtime path): a literal may match only some leads.
+  if (run.only === undefined) await noteSeenValues(connection, artifact, new Set(staged.keys()), json, run.summary);
   const stream = await connection.stream(`SELECT * FROM (${query.sql.trimEnd()}) ORDER BY mql_row`, { now });
   for await (const rows of stream.yieldRowObjectJs()) {
     for (const row of rows) {
@@ -533,6 +536,28 @@ function resultOf(artifact: RulesArtifact, row: Record<string, unknown>): Evalua
 function splitError(text: string): { path: string; message: string } {
   const at = text.indexOf(': ');
   return at < 0 ? { path: '', message: text } : { path: text.slice(0, at), message: text.slice(at + 2) };
+}
+
+/**
+ * The values of the fields the rules compare with string literals, for the summary's "never
+ * matched" list, as the runtime path notes them (literals.ts): per field, the first MAX_VALUES
+ * distinct values by letter case, each as first seen, in record order; from every JSON record
+ * that parses, and from every CSV row whose cells convert and whose events are valid (a required
+ * field left empty is the record's own error, found after reading).
+ */
+async function noteSeenValues(connection: Connection, artifact: RulesArtifact, stagedColumns: Set<string>, json: boolean, summary: BatchSummary): Promise<void> {
+  const read = json ? 'TRUE' : `len(list_filter(mql_errors, e -> NOT ends_with(e, ': required field is missing'))) = 0`;
+  for (const watched of watchedLiterals(artifact)) {
+    const column = watched.path.join('.');
+    if (!stagedColumns.has(column)) continue;
+    const list = leafFields(artifact.lead.fields).find((l) => l.inputPath === column)?.type.kind === 'list';
+    const values = list ? `unnest(${q(column)})` : q(column);
+    const rows = await connection.runAndReadAll(
+      `SELECT v FROM (SELECT lower(v) AS k, arg_min(v, mql_row) AS v, min(mql_row) AS first FROM (SELECT mql_row, ${values} AS v FROM mql_leads WHERE ${read}) ` +
+        `WHERE v IS NOT NULL GROUP BY k) ORDER BY first LIMIT ${MAX_VALUES}`,
+    );
+    addValues(summary.values, column, rows.getRowObjectsJS().map((r) => String(r.v)));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import type { FieldSpec, RulesArtifact } from '@mql/artifact';
 import { suggest } from '@mql/core';
 
 /** At most this many distinct values are kept per field (enough for drop-downs and tags). */
-const MAX_VALUES = 10_000;
+export const MAX_VALUES = 10_000;
 
 interface Watched {
   /** Input key path of the field (`Tags`, `company.industry`). */

@@ -1,6 +1,7 @@
 // `mql eval --engine duckdb`: the same leads give the same results as the runtime engine (stage,
 // grades, segments exactly; scores to 1e-9) from CSV (+ events CSV), JSON lines and Parquet; bad
-// records are listed as the runtime lists them; unusable input is a usage error naming the column.
+// records are listed as the runtime lists them (same lines, fields, messages and summary);
+// unusable input is a usage error naming the column.
 
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,6 +112,7 @@ describe('mql eval --engine duckdb', () => {
         '}',
         'segment software = industry == "software"',
         'segment no_industry = industry is missing',
+        'segment shops = industry in ["Retail ", "Fintech"]',
         'score size = employees / 10 + 1',
         'stage MQL { require industry is set or employees > 100 }',
         '',
@@ -141,6 +143,8 @@ describe('mql eval --engine duckdb', () => {
       expect(runtime.stdout.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as Lean).id)).toEqual(['L1', 'L2', 'L3', 'L6']);
       expect(runtime.stderr).toContain('Owner: required field is missing');
       expect(runtime.stderr).toContain('Employees: expected a number');
+      // The summary's strings that never matched, from the values DuckDB staged.
+      expect(runtime.stderr).toContain('2 strings in the rules never matched');
     }
   });
 
