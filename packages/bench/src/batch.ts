@@ -34,21 +34,33 @@ const NOW = '2026-11-01T00:00:00Z';
 export async function runBatch(options: BatchOptions): Promise<void> {
   const { repoRoot, log } = options;
   const started = Date.now();
-  const file = ensureLeads(repoRoot, options.dataDir, { leads: options.leads, eventsPerLead: options.eventsPerLead, seed: 42 });
+  const file = ensureLeads(repoRoot, options.dataDir, { leads: options.leads, eventsPerLead: options.eventsPerLead, seed: 42 }, true);
   const generated = Date.now() - started;
-  log(`  input: ${path.relative(repoRoot, file)} (${(statSync(file).size / 2 ** 30).toFixed(2)} GiB, ${options.leads.toLocaleString('en-US')} leads; generated in ${(generated / 1000).toFixed(0)} s or reused)`);
+  const csv = { leads: path.join(path.dirname(file), 'leads.csv'), events: path.join(path.dirname(file), 'events.csv') };
+  const gib = (f: string) => (statSync(f).size / 2 ** 30).toFixed(2);
+  log(`  input: ${path.relative(repoRoot, file)} (${gib(file)} GiB, ${options.leads.toLocaleString('en-US')} leads; generated in ${(generated / 1000).toFixed(0)} s or reused)`);
+  log(`  and the same leads as CSV: leads.csv ${gib(csv.leads)} GiB, events.csv ${gib(csv.events)} GiB`);
   const cli = path.join(repoRoot, 'packages/cli/bin/mql.js');
   const rules = path.join(repoRoot, 'examples/b2b-funnel/funnel.mql');
   let explained = 0;
-  // The runtime engine (lean and explained), then the same lean batch scored in DuckDB.
-  const modes = { lean: ['--lean'], explained: [], duckdb: ['--engine', 'duckdb'] } as const;
-  for (const [mode, extra] of Object.entries(modes)) {
-    const args = [cli, 'eval', rules, '--data', file, '--now', NOW, '--format', 'jsonl', ...extra];
+  // The runtime engine (lean and explained), then the same lean batch scored in DuckDB; then both
+  // engines on the same leads as CSV (leads and an events file joined by key), which DuckDB reads
+  // natively, while from JSON lines it takes every record and event apart field by field.
+  const csvData = ['--data', csv.leads, '--events', csv.events, '--key', 'lead_id'];
+  const modes: Record<string, { args: string[]; title: string }> = {
+    lean: { args: ['--data', file, '--lean'], title: '--data leads.jsonl --lean' },
+    explained: { args: ['--data', file], title: '--data leads.jsonl (explained results)' },
+    duckdb: { args: ['--data', file, '--engine', 'duckdb'], title: '--data leads.jsonl --engine duckdb' },
+    'csv lean': { args: [...csvData, '--lean'], title: '--data leads.csv --events events.csv --lean' },
+    'csv duckdb': { args: [...csvData, '--engine', 'duckdb'], title: '--data leads.csv --events events.csv --engine duckdb' },
+  };
+  for (const [mode, { args: extra, title }] of Object.entries(modes)) {
+    const args = [cli, 'eval', rules, '--now', NOW, '--format', 'jsonl', ...extra];
     const run = await measure(args);
     if (mode === 'explained') explained = run.wallSeconds;
     const rate = options.leads / run.wallSeconds;
     log('');
-    log(`  mql eval ${mode === 'lean' ? '--lean' : mode === 'duckdb' ? '--engine duckdb' : '(explained results)'} --format jsonl > /dev/null`);
+    log(`  mql eval ${title} --format jsonl > /dev/null`);
     log(
       table(
         ['wall time', 'leads/s', 'peak RSS', 'RSS at 25% / 50% / 75% / 100% of the run'],
@@ -93,7 +105,9 @@ function measure(args: string[]): Promise<BatchRun> {
     child.on('exit', (code) => {
       clearInterval(timer);
       if (code !== 0) return reject(new Error(`${args.slice(1, 3).map((a) => path.basename(a)).join(' ')} exited with ${code}:\n${stderr}`));
-      const summary = stderr.split('\n').find((line) => line.startsWith('Evaluated')) ?? '(no summary line)';
+      // The count line and the stage counts, so that runs of different engines and inputs can be seen to agree.
+      const lines = stderr.split('\n');
+      const summary = [lines.find((line) => line.startsWith('Evaluated')) ?? '(no summary line)', lines.find((line) => line.trimStart().startsWith('furthest stage'))?.trim()].filter(Boolean).join('; ');
       resolve({ wallSeconds: (performance.now() - started) / 1000, peakMiB: peakKiB / 1024, samples, summary });
     });
   });

@@ -18,14 +18,18 @@ export function leadsFile(dataDir: string, set: LeadSet, generator = ''): string
   return path.join(dataDir, `leads-${set.leads}x${set.eventsPerLead}-seed${set.seed}${generator}`, 'leads.jsonl');
 }
 
-/** Generates the lead set unless an earlier run already did; returns the JSONL file. */
-export function ensureLeads(repoRoot: string, dataDir: string, set: LeadSet): string {
+/**
+ * Generates the lead set unless an earlier run already did; returns the JSONL file. With `csv`,
+ * the same leads as `leads.csv` and `events.csv` next to it.
+ */
+export function ensureLeads(repoRoot: string, dataDir: string, set: LeadSet, csv = false): string {
   const script = path.join(repoRoot, 'examples/generate-data.mjs');
   // Files from an older generator (without outcomes, say) are not reused.
   const file = leadsFile(dataDir, set, `-${createHash('sha256').update(readFileSync(script)).digest('hex').slice(0, 8)}`);
-  if (existsSync(file)) return file;
+  const csvFiles = csv ? ['leads.csv', 'events.csv'].map((name) => path.join(path.dirname(file), name)) : [];
+  if ([file, ...csvFiles].every((f) => existsSync(f))) return file;
   const args = ['--leads', String(set.leads), '--events-per-lead', String(set.eventsPerLead), '--seed', String(set.seed)];
-  const run = spawnSync(process.execPath, [script, ...args, '--format', 'jsonl', '--out', path.dirname(file)], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [script, ...args, '--format', csv ? 'jsonl,csv' : 'jsonl', '--out', path.dirname(file)], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`generate-data failed:\n${run.stderr}`);
   return file;
 }
