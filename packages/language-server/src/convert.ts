@@ -21,6 +21,7 @@ import {
   type Location as LspLocation,
   type Position,
   type Range,
+  type SelectionRange,
   type SignatureHelp,
   type SymbolInformation,
   type TextEdit as LspTextEdit,
@@ -190,6 +191,13 @@ export function toCompletionItem(item: CompletionItem, replace: Range): LspCompl
   if (item.filterText) result.filterText = item.filterText;
   if (item.sortText) result.sortText = `${item.sortText}${item.label}`;
   return result;
+}
+
+/** Spans innermost first as LSP's chain of parents. */
+export function toSelectionRange(spans: readonly Span[], lines: LineMap): SelectionRange {
+  let range: SelectionRange | undefined;
+  for (let i = spans.length - 1; i >= 0; i--) range = { range: toRange(lines, spans[i]!), ...(range ? { parent: range } : {}) };
+  return range ?? { range: toRange(lines, { start: 0, end: 0 }) };
 }
 
 export function toHover(info: HoverInfo, lines: LineMap): Hover {

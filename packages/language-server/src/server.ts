@@ -25,7 +25,10 @@ import {
   completionWanted,
   completionsAt,
   definitionAt,
+  documentLinks,
   documentSymbols,
+  formatRange,
+  selectionRanges,
   foldingRanges,
   formatText,
   highlightsAt,
@@ -211,13 +214,33 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
       return all ? [convert.toCodeAction(all, linesOf, uris)] : [];
     }
     const span = convert.toSpan(here.file.lines, range);
-    const actions = [...codeActionsFor(here.analysis, here.path, span), ...ignoreActions(here.file, workspace.lints(here.path), span)];
+    const lints = workspace.lints(here.path);
+    const actions = [...codeActionsFor(here.analysis, here.path, span, lints), ...ignoreActions(here.file, lints, span)];
     return actions.map((action) => convert.toCodeAction(action, linesOf, uris));
   });
 
   connection.onDocumentFormatting(({ textDocument }) => {
     const here = at(textDocument);
     return here ? formattingEdits(here.file) : null;
+  });
+
+  connection.onDocumentRangeFormatting(({ textDocument, range }) => {
+    const here = at(textDocument);
+    if (!here) return null;
+    return formatRange(here.file, convert.toSpan(here.file.lines, range)).map((edit) => ({ range: convert.toRange(here.file.lines, edit.span), newText: edit.newText }));
+  });
+
+  connection.onSelectionRanges(({ textDocument, positions }) => {
+    const here = at(textDocument);
+    if (!here) return [];
+    return positions.map((position) => convert.toSelectionRange(selectionRanges(here.file, convert.toOffset(here.file.lines, position)), here.file.lines));
+  });
+
+  connection.onDocumentLinks(({ textDocument }) => {
+    const here = at(textDocument);
+    if (!here) return [];
+    const files = here.analysis.files.map((f) => f.path);
+    return documentLinks(here.file, files).map((link) => ({ range: convert.toRange(here.file.lines, link.span), target: uris.toUri(link.target) }));
   });
 
   connection.onDocumentSymbol(({ textDocument }) => {
@@ -323,6 +346,9 @@ const CAPABILITIES: InitializeResult['capabilities'] = {
   renameProvider: { prepareProvider: true },
   codeActionProvider: { codeActionKinds: ['quickfix', 'source.fixAll.mql'] },
   documentFormattingProvider: true,
+  documentRangeFormattingProvider: true,
+  selectionRangeProvider: true,
+  documentLinkProvider: { resolveProvider: false },
   documentSymbolProvider: true,
   workspaceSymbolProvider: true,
   foldingRangeProvider: true,

@@ -7,7 +7,7 @@ import type { CallExpr, CompareExpr, EventQuery, Expr, FunctionCall, Identifier,
 import { ALL_FUNCTION_NAMES, functionSignature, mathFunction } from './functions.js';
 import { makeDiagnostic, type Diagnostic, type DiagnosticInit, type Fix } from '../diagnostics.js';
 import { suggest } from './suggest.js';
-import { attrKey, declKey, fieldKey, type EventInfo, type ProgramSymbols } from './symbols.js';
+import { attrKey, declKey, fieldKey, memberKey, type EventInfo, type ProgramSymbols } from './symbols.js';
 import { exprDepth } from '../syntax/walk.js';
 import { BOOL, DATE, DURATION, ERROR, NUMBER, STRING, describeType, enumHasMember, isText, type FieldInfo, type Type } from './types.js';
 
@@ -322,7 +322,10 @@ export class ExprChecker {
   /** A string literal compared with an enum must be one of its members (LANGUAGE.md §4). */
   private enumLiteral(type: Type, literal: Expr | undefined, scope: Scope): void {
     if (type.kind !== 'enum' || literal?.kind !== 'String') return;
-    if (enumHasMember(type, literal.value)) return;
+    if (enumHasMember(type, literal.value)) {
+      if (type.owner) this.reference(memberKey(type.owner, literal.value), scope.file, literal.span);
+      return;
+    }
     const guess = suggest(literal.value, type.members);
     this.report({
       code: 'MQL2009',
@@ -361,7 +364,11 @@ export class ExprChecker {
     const resolution = collection.kind === 'Path' ? this.facts.resolutions.get(collection) : undefined;
     const decl = resolution?.kind === 'decl' ? this.symbols.declarations.get(resolution.name)?.decl : undefined;
     if (decl?.kind !== 'List') return;
+    const listFile = this.symbols.declarations.get(resolution!.kind === 'decl' ? resolution!.name : '')?.file;
     for (const element of decl.elements) {
+      if (element.kind === 'String' && subject.owner && listFile && enumHasMember(subject, element.value)) {
+        this.reference(memberKey(subject.owner, element.value), listFile, element.span);
+      }
       if (element.kind === 'String' && !enumHasMember(subject, element.value)) {
         const guess = suggest(element.value, subject.members);
         this.report({

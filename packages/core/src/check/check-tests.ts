@@ -6,7 +6,7 @@ import type { LiteralValue, ObjectLiteral, Span, TestDecl } from '../syntax/ast.
 import { didYouMean, replaceFix, type ExprChecker } from './check-expr.js';
 import { makeDiagnostic, type Diagnostic, type DiagnosticInit, type Fix } from '../diagnostics.js';
 import { suggest } from './suggest.js';
-import { attrKey, declKey, fieldKey, type ProgramSymbols, type SymbolKey } from './symbols.js';
+import { attrKey, declKey, fieldKey, memberKey, type ProgramSymbols, type SymbolKey } from './symbols.js';
 import { describeType, enumHasMember, type FieldInfo, type Type } from './types.js';
 
 interface LiteralOwner {
@@ -143,6 +143,7 @@ export class TestChecker {
       case 'enum':
         if (value.kind !== 'String') wrong(describeLiteral(value));
         else if (!enumHasMember(type, value.value)) this.enumMember(value.value, value.span, type, file);
+        else if (type.owner) this.symbols.index.references.push({ key: memberKey(type.owner, value.value), file, span: value.span });
         return;
       case 'number':
         if (!(value.kind === 'Number' || (value.kind === 'Unary' && value.op === '-' && value.operand?.kind === 'Number'))) wrong(describeLiteral(value));

@@ -33,7 +33,8 @@ export type SymbolKey = string;
 
 export interface SymbolDefinition {
   key: SymbolKey;
-  kind: DeclKind | 'field' | 'attribute';
+  /** `member`: a member of a field's enum type (`"software"` in `industry?: "software" | "retail"`). */
+  kind: DeclKind | 'field' | 'attribute' | 'member';
   name: string;
   file: string;
   nameSpan: Span;
@@ -56,6 +57,8 @@ export interface SymbolIndex {
 export const declKey = (name: string): SymbolKey => `decl:${name}`;
 export const fieldKey = (path: string): SymbolKey => `field:${path}`;
 export const attrKey = (event: string, path: string): SymbolKey => `attr:${event}.${path}`;
+/** An enum member of a field or attribute (`owner` its key); members match case-insensitively. */
+export const memberKey = (owner: SymbolKey, member: string): SymbolKey => `member:${owner}\0${member.toLowerCase()}`;
 
 export interface ProgramSymbols {
   declarations: Map<string, DeclInfo>;
@@ -255,7 +258,12 @@ function resolveTypeNode(
         seen.add(lower);
       }
       if (node.members.length === 0) return invalid('an enum needs at least one member', node.span);
-      return { kind: 'enum', members: node.members.map((m) => m.value) };
+      const owner = keyOf(path);
+      for (const member of node.members) {
+        const key = memberKey(owner, member.value);
+        if (!symbols.index.definitions.has(key)) symbols.index.definitions.set(key, { key, kind: 'member', name: member.value, file, nameSpan: member.span, span: member.span });
+      }
+      return { kind: 'enum', members: node.members.map((m) => m.value), owner };
     }
     case 'ObjectType': {
       if (isEvent) return invalid('event attributes cannot be nested objects; declare them as separate attributes', node.span);

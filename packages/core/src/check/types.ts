@@ -27,8 +27,12 @@ export type Type =
   | { kind: 'bool' }
   | { kind: 'date' }
   | { kind: 'duration' }
-  /** An enum; also the type of a grade (its labels). `name` says whose labels they are, for messages. */
-  | { kind: 'enum'; members: string[]; name?: string }
+  /**
+   * An enum; also the type of a grade (its labels). `name` says whose labels they are, for
+   * messages; `owner` is the symbol key of the field or attribute whose type declares the members
+   * (their definitions and references are indexed under `memberKey(owner, member)`).
+   */
+  | { kind: 'enum'; members: string[]; name?: string; owner?: string }
   | { kind: 'object'; fields: Map<string, FieldInfo>; name: string }
   | { kind: 'list'; element: Type }
   /** A `list` declaration or literal, usable only after `in`. */

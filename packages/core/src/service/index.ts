@@ -20,4 +20,5 @@ export {
 export { EVENT_FUNCTIONS, signatureHelpAt, type SignatureHelpInfo, type SignatureInfo, type SignatureParameter } from './signature.js';
 export { codeActionsFor, fixAll, ignoreActions, type CodeAction } from './code-actions.js';
 export { testBlocks, type TestBlock } from './tests.js';
+export { documentLinks, formatRange, selectionRanges } from './selection.js';
 export { completionWanted } from './triggers.js';

@@ -116,7 +116,7 @@ export function workspaceSymbols(analyses: Iterable<Analysis>, query: string): W
   const found = new Map<string, WorkspaceSymbol>();
   for (const analysis of analyses) {
     for (const definition of analysis.index.definitions.values()) {
-      if (!matchesQuery(definition.name, query)) continue;
+      if (definition.kind === 'member' || !matchesQuery(definition.name, query)) continue;
       const key = `${definition.file}:${definition.nameSpan.start}`;
       if (found.has(key)) continue;
       const kind: OutlineKind = definition.kind === 'attribute' ? 'field' : definition.kind;

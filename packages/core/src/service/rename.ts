@@ -1,6 +1,9 @@
 // Renaming a declaration, a lead field or an event attribute everywhere it is used, in every
 // program of the workspace. A new name must be a plain identifier, not a keyword, and must not
-// collide with a name that would then mean something else.
+// collide with a name that would then mean something else. An enum member (`"software"` in a
+// field's type) is renamed in the type and in every string literal that means it (comparisons,
+// `in` lists, `list` declarations used with the field, test leads); its new name is any text
+// on one line that is not already a member (members compare case-insensitively).
 
 import type { Span } from '../syntax/ast.js';
 import type { Analysis } from '../check/checker.js';
@@ -8,6 +11,7 @@ import type { TextEdit } from '../diagnostics.js';
 import * as T from '../syntax/lexer.js';
 import { withArticle } from '../check/check-expr.js';
 import type { FieldInfo } from '../check/types.js';
+import { memberKey } from '../check/symbols.js';
 import { referencesOf, targetAt, type Target } from './navigation.js';
 
 export type RenameCheck = { ok: true; span: Span; placeholder: string } | { ok: false; message: string };
@@ -28,10 +32,22 @@ export function renameAt(analysis: Analysis, file: string, offset: number, newNa
   const check = prepareRename(analysis, file, offset);
   if (!check.ok) return check;
   const target = targetAt(analysis, file, offset) as SymbolTarget;
-  const problem = nameProblem(newName) ?? collision(target, newName, analyses.length > 0 ? analyses : [analysis]);
+  const member = target.definition!.kind === 'member';
+  const problem = member ? memberProblem(analysis, target, newName) : (nameProblem(newName) ?? collision(target, newName, analyses.length > 0 ? analyses : [analysis]));
   if (problem) return { ok: false, message: problem };
   const locations = referencesOf(target, analyses.length > 0 ? analyses : [analysis], true);
-  return { ok: true, edits: locations.map((location) => ({ file: location.file, span: location.span, newText: newName })) };
+  const newText = member ? JSON.stringify(newName) : newName;
+  return { ok: true, edits: locations.map((location) => ({ file: location.file, span: location.span, newText })) };
+}
+
+/** Why an enum member cannot be renamed to `name`: empty, more than a line, or already a member of that enum. */
+function memberProblem(analysis: Analysis, target: SymbolTarget, name: string): string | undefined {
+  if (name.trim() === '' || /[\r\n]/.test(name)) return 'An enum member is text on one line, not empty.';
+  const renamed = analysis.index.definitions.get(target.key)!;
+  if (name.toLowerCase() === renamed.name.toLowerCase()) return undefined;
+  const owner = target.key.slice('member:'.length, target.key.lastIndexOf('\0'));
+  const other = analysis.index.definitions.get(memberKey(owner, name));
+  return other ? `"${other.name}" is already a member of this enum (members compare case-insensitively).` : undefined;
 }
 
 /** Why `name` cannot be a name, judged by the lexer itself. */

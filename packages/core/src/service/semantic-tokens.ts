@@ -19,7 +19,7 @@ export interface SemanticToken {
   modifiers: SemanticTokenModifier[];
 }
 
-const TYPE_OF_KIND: Record<SymbolDefinition['kind'], SemanticTokenType> = {
+const TYPE_OF_KIND: Record<Exclude<SymbolDefinition['kind'], 'member'>, SemanticTokenType> = {
   event: 'event',
   list: 'variable',
   segment: 'function',
@@ -38,15 +38,16 @@ export function semanticTokens(analysis: Analysis, file: string): SemanticToken[
     if (declaration) modifiers.push('declaration');
     if (definition.kind === 'list') modifiers.push('readonly');
     if (declaration && definition.doc) modifiers.push('documentation');
-    tokens.set(span.start, { span, type: TYPE_OF_KIND[definition.kind], modifiers });
+    tokens.set(span.start, { span, type: TYPE_OF_KIND[definition.kind as keyof typeof TYPE_OF_KIND], modifiers });
   };
+  // Enum members are string literals: their colour stays the grammar's.
   for (const definition of analysis.index.definitions.values()) {
-    if (definition.file === file) add(definition, definition.nameSpan, true);
+    if (definition.file === file && definition.kind !== 'member') add(definition, definition.nameSpan, true);
   }
   for (const reference of analysis.index.references) {
     if (reference.file !== file || tokens.has(reference.span.start)) continue;
     const definition = analysis.index.definitions.get(reference.key);
-    if (definition) add(definition, reference.span, false);
+    if (definition && definition.kind !== 'member') add(definition, reference.span, false);
   }
   const sorted = [...tokens.values()].sort((a, b) => a.span.start - b.span.start);
   return sorted.filter((token, i) => i === 0 || token.span.start >= sorted[i - 1]!.span.end);
