@@ -52,4 +52,37 @@ describe('fixes for lints', () => {
       'import "./schema.mql"\nsegment a = title contains "x"\nsegment b = company.industry == "software"\nstage S { require a and b }\n',
     );
   });
+
+  it('"Remove the unused list" deletes the declaration with its documentation, and the warning goes', async () => {
+    const text = 'import "./schema.mql"\n\n/// Old domains.\n/// Kept for reference.\nlist old_domains = ["a.io", "b.io"]\n\nsegment work = email.domain is set\nstage S { require work }\n';
+    client = await LspClient.start(workspaceFolder({ 'schema.mql': SCHEMA, 'rules.mql': text }));
+    await client.open('rules.mql', text);
+    const diagnostics = await client.diagnosticsOfVersion('rules.mql', 1);
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([['MQL3001', 'list `old_domains` is never used']]);
+    const actions = await client.request<CodeAction[]>(CodeActionRequest.method, { textDocument: { uri: client.uri('rules.mql') }, range: diagnostics[0]!.range, context: { diagnostics } });
+    expect(actions.map((a) => [a.title, a.kind, a.isPreferred])).toEqual([
+      ['Remove the unused list `old_domains`', 'quickfix', false],
+      ['Ignore MQL3001 here', 'quickfix', false],
+    ]);
+    const fixed = apply(text, actions[0]!.edit!.changes![client.uri('rules.mql')]!);
+    expect(fixed).toBe('import "./schema.mql"\n\nsegment work = email.domain is set\nstage S { require work }\n');
+    const version = await client.change('rules.mql', fixed);
+    expect(await client.diagnosticsOfVersion('rules.mql', version)).toEqual([]);
+  });
+
+  it('"Swap the bounds" turns `between 5000 and 200` round, and the warning goes', async () => {
+    const text = 'import "./schema.mql"\nsegment mid = company.employees between 5000 and 200\nstage S { require mid }\n';
+    client = await LspClient.start(workspaceFolder({ 'schema.mql': SCHEMA, 'rules.mql': text }));
+    await client.open('rules.mql', text);
+    const diagnostics = await client.diagnosticsOfVersion('rules.mql', 1);
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['MQL3003', '`company.employees between 5000 and 200` can never hold: the lower bound `5000` is above the upper bound `200`'],
+    ]);
+    const actions = await client.request<CodeAction[]>(CodeActionRequest.method, { textDocument: { uri: client.uri('rules.mql') }, range: diagnostics[0]!.range, context: { diagnostics } });
+    expect(actions.map((a) => a.title)).toEqual(['Swap the bounds: `between 200 and 5000`', 'Ignore MQL3003 here']);
+    const fixed = apply(text, actions[0]!.edit!.changes![client.uri('rules.mql')]!);
+    expect(fixed).toBe('import "./schema.mql"\nsegment mid = company.employees between 200 and 5000\nstage S { require mid }\n');
+    const version = await client.change('rules.mql', fixed);
+    expect(await client.diagnosticsOfVersion('rules.mql', version)).toEqual([]);
+  });
 });

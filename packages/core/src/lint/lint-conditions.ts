@@ -9,7 +9,7 @@
 
 import type { BetweenExpr, CompareExpr, Expr, GradeDecl, InExpr, IsSetExpr, ListDecl, PathExpr, Span } from '../syntax/ast.js';
 import type { Analysis } from '../check/checker.js';
-import { makeDiagnostic, type Diagnostic, type MessageArgs } from '../diagnostics.js';
+import { makeDiagnostic, type Diagnostic, type Fix, type MessageArgs } from '../diagnostics.js';
 import { BoundsCalculator, formatBound, type ScoreBoundsDetail } from './lint-bounds.js';
 import type { FieldInfo } from '../check/types.js';
 import { exprChildren } from '../syntax/walk.js';
@@ -132,8 +132,17 @@ export class ConditionLinter {
     const low = constantOf(expr.low);
     const high = constantOf(expr.high);
     if (low === undefined || high === undefined || low <= high) return;
-    const reason = `the lower bound \`${this.text(expr.low!.span)}\` is above the upper bound \`${this.text(expr.high!.span)}\``;
-    this.report('MQL3003', expr.span, { text: this.text(expr.span), reason });
+    const [lowText, highText] = [this.text(expr.low!.span), this.text(expr.high!.span)];
+    const reason = `the lower bound \`${lowText}\` is above the upper bound \`${highText}\``;
+    // The fix: the bounds the other way round (both edits at once, spans of the original text).
+    const swap: Fix = {
+      title: `Swap the bounds: \`between ${highText} and ${lowText}\``,
+      edits: [
+        { file: this.file, span: expr.low!.span, newText: highText },
+        { file: this.file, span: expr.high!.span, newText: lowText },
+      ],
+    };
+    this.report('MQL3003', expr.span, { text: this.text(expr.span), reason }, [swap]);
   }
 
   // --- presence ---------------------------------------------------------------------------------
@@ -324,8 +333,8 @@ export class ConditionLinter {
     return { key: `${resolution.kind}:${resolution.path.join('.')}` };
   }
 
-  private report(code: 'MQL3002' | 'MQL3003' | 'MQL3004' | 'MQL3007', span: Span, args: MessageArgs): void {
-    this.out.push(makeDiagnostic({ code, file: this.file, span, args }));
+  private report(code: 'MQL3002' | 'MQL3003' | 'MQL3004' | 'MQL3007', span: Span, args: MessageArgs, fixes: Fix[] = []): void {
+    this.out.push(makeDiagnostic({ code, file: this.file, span, args, fixes }));
   }
 }
 

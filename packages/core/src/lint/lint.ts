@@ -133,9 +133,35 @@ function unusedDeclarations(analysis: Analysis): Diagnostic[] {
     const used = (referencesByKey.get(declKey(info.name)) ?? []).some(
       (ref) => !(ref.file === info.file && ref.span.start >= own.start && ref.span.end <= own.end),
     );
-    if (!used) out.push(makeDiagnostic({ code: 'MQL3001', file: info.file, span: info.nameSpan, args: { kind: info.kind, name: info.name } }));
+    if (!used) {
+      const file = analysis.files.find((f) => f.path === info.file);
+      const fixes = file ? [{ title: `Remove the unused ${info.kind} \`${info.name}\``, edits: [{ file: info.file, span: wholeLines(file.text, own), newText: '' }] }] : [];
+      out.push(makeDiagnostic({ code: 'MQL3001', file: info.file, span: info.nameSpan, args: { kind: info.kind, name: info.name }, fixes }));
+    }
   }
   return out;
+}
+
+/**
+ * What removing a declaration removes: its whole lines, the `///` documentation lines just above
+ * it, and one blank line after it when one is also before it (so no double gap is left). A line
+ * it shares with other code is kept, and only the declaration's own text goes.
+ */
+function wholeLines(text: string, span: Span): Span {
+  const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
+  const lineEnd = text.indexOf('\n', span.end);
+  const end = lineEnd < 0 ? text.length : lineEnd + 1;
+  if (text.slice(lineStart, span.start).trim() !== '' || text.slice(span.end, end).trim() !== '') return span;
+  let start = lineStart;
+  for (;;) {
+    const previous = text.lastIndexOf('\n', start - 2) + 1;
+    if (start === 0 || !text.slice(previous, start).trimStart().startsWith('///')) break;
+    start = previous;
+  }
+  const blankBefore = start === 0 || text.slice(text.lastIndexOf('\n', start - 2) + 1, start).trim() === '';
+  const nextEnd = text.indexOf('\n', end);
+  const blankAfter = end < text.length && text.slice(end, nextEnd < 0 ? text.length : nextEnd + 1).trim() === '';
+  return { start, end: blankBefore && blankAfter ? (nextEnd < 0 ? text.length : nextEnd + 1) : end };
 }
 
 /** Source text of a span with white space folded, cut to a readable length. */

@@ -18,10 +18,15 @@ export interface CodeAction {
   preferred: boolean;
 }
 
-/** Fixes of the diagnostics of `file` that overlap `range` (or touch it, for an empty range). */
-export function codeActionsFor(analysis: Analysis, file: string, range: Span): CodeAction[] {
+/**
+ * Fixes of the diagnostics of `file` that overlap `range` (or touch it, for an empty range): the
+ * checker's, and those of `lints` (remove an unused list or segment, swap `between` bounds). Lint
+ * fixes are neither preferred nor part of "fix all": removing a declaration on save would delete
+ * code being written.
+ */
+export function codeActionsFor(analysis: Analysis, file: string, range: Span, lints: readonly Diagnostic[] = []): CodeAction[] {
   const overlaps = (span: Span) => span.start <= range.end && range.start <= span.end;
-  return analysis.diagnostics
+  return [...analysis.diagnostics, ...lints]
     .filter((diagnostic) => diagnostic.file === file && diagnostic.fixes.length > 0 && overlaps(diagnostic.span))
     .flatMap((diagnostic) =>
       diagnostic.fixes.map((fix) => ({
@@ -29,7 +34,8 @@ export function codeActionsFor(analysis: Analysis, file: string, range: Span): C
         kind: 'quickfix' as const,
         diagnostic,
         edits: fix.edits,
-        preferred: diagnostic.fixes.length === 1,
+        // A lint's fix changes what the author wrote on purpose: never applied without a look.
+        preferred: diagnostic.fixes.length === 1 && !diagnostic.code.startsWith('MQL3'),
       })),
     );
 }
