@@ -58,6 +58,7 @@ export function buildGrammar(keywords, functions) {
       { include: '#declaration-names' },
       { include: '#field-types' },
       { include: '#functions' },
+      { include: '#key-marker' },
       { include: '#keywords' },
       { include: '#operators' },
       { include: '#punctuation' },
@@ -130,6 +131,12 @@ export function buildGrammar(keywords, functions) {
         comment: 'A numeric function: its name followed by `(` (`max` alone is the keyword of a rule cap).',
         name: 'support.function.math.mql',
         match: `(?<![A-Za-z0-9_.])(?:${byLength(functions).map(escape).join('|')})(?=\\s*\\()`,
+      },
+      'key-marker': {
+        comment:
+          'The `key` marker of the lead\'s id field (`id: string from "Lead Number" key`). `key` is not reserved: a field named `key` is followed by `:` or `?`, so only `key` that ends the field (end of line, `,`, `}`, a comment or `missing when`) is the marker.',
+        name: 'keyword.other.key.mql',
+        match: '(?<![A-Za-z0-9_.])key(?=\\s*(?:$|,|\\}|//|/\\*|missing(?![A-Za-z0-9_])))',
       },
       keywords: { patterns: keywordPatterns },
       operators: {

@@ -81,6 +81,22 @@ describe('TextMate grammar', () => {
     ]);
   });
 
+  it('scopes the `key` marker as a keyword, and a field named `key` as a name', () => {
+    expect(scopesOf('  id: string from "Lead Number" key\n  key?: number key // the marker again\n')).toEqual([
+      'id → source.mql',
+      ': → punctuation.separator.type.mql',
+      'string → support.type.primitive.mql',
+      'from → keyword.control.mql',
+      '"Lead Number" → string.quoted.double.mql',
+      'key → keyword.other.key.mql',
+      'key → source.mql',
+      '?: → punctuation.separator.type.mql',
+      'number → support.type.primitive.mql',
+      'key → keyword.other.key.mql',
+      '// the marker again → comment.line.double-slash.mql',
+    ]);
+  });
+
   it('scopes strings with escapes, invalid escapes and unterminated strings', () => {
     expect(scopesOf('segment s = title == "a\\"b\\u00e9\\q" or title == "open')).toEqual([
       'segment → storage.type.declaration.mql',

@@ -221,7 +221,12 @@ export interface RulesArtifact {
     /** `sha256:` + hex digest over every file's path and text, in `files` order. */
     hash: string;
   };
-  lead: { fields: FieldSpec[]; doc?: string };
+  /**
+   * `key`: the name of the top-level `string`, `email` or `number` field marked `key` in the schema,
+   * whose value names each lead (output ids, picking one lead, joining events). Absent when no
+   * field is marked; artifacts written before the marker existed have none and stay valid.
+   */
+  lead: { fields: FieldSpec[]; key?: string; doc?: string };
   events: EventType[];
   /** Declared lists, kept for documentation; uses are inlined as `list` expressions. */
   lists: { name: string; values: (string | number)[]; doc?: string; loc: SourceLocation }[];
@@ -368,7 +373,7 @@ export const RulesArtifactSchema: z.ZodType<RulesArtifact> = z.object({
   format: z.literal(ARTIFACT_FORMAT),
   version: z.literal(ARTIFACT_VERSION),
   source: z.object({ entry: z.string(), files: z.array(z.string()), hash: z.string().regex(/^sha256:[0-9a-f]{64}$/) }),
-  lead: z.object({ fields: z.array(FieldSpecSchema), doc: z.string().optional() }),
+  lead: z.object({ fields: z.array(FieldSpecSchema), key: nonEmpty.optional(), doc: z.string().optional() }),
   events: z.array(
     z.object({ name: nonEmpty, fields: z.array(FieldSpecSchema), doc: z.string().optional(), loc: SourceLocationSchema }),
   ),

@@ -5,7 +5,7 @@
 
 import type { FieldSpec, RulesArtifact } from '@mql/artifact';
 import type { EvaluationResult, RecordError } from '@mql/runtime';
-import { positionText, type Position } from '@mql/data';
+import { positionText, type IdKey, type Position } from '@mql/data';
 import { writeOutputFile } from './host.js';
 import { unmatchedLiterals, watchedLiterals, type SeenValues } from './literals.js';
 import { colors, plural } from './report.js';
@@ -18,8 +18,8 @@ export interface InvalidLead {
 
 export interface BatchSummary {
   now: number;
-  /** The --id-key the leads were named by. */
-  idKey: string;
+  /** The key the leads were named by, and why (--id-key, the schema's key field, the default). */
+  ids: IdKey;
   records: number;
   /** Leads by the stage they ended in (their `stage`), in program order, then `none`. */
   stages: Map<string, number>;
@@ -38,10 +38,10 @@ export interface BatchSummary {
 /** How no stage is spelt in the text formats (CSV, table, summary); JSON has `null`. */
 export const NO_STAGE = 'none';
 
-export function emptySummary(stageNames: readonly string[], now: number, json: boolean, idKey: string): BatchSummary {
+export function emptySummary(stageNames: readonly string[], now: number, json: boolean, ids: IdKey): BatchSummary {
   return {
     now,
-    idKey,
+    ids,
     records: 0,
     stages: new Map([...stageNames, NO_STAGE].map((s) => [s, 0])),
     reached: new Map(stageNames.map((s) => [s, 0])),
@@ -132,12 +132,14 @@ export function summaryText(summary: BatchSummary, artifact: RulesArtifact, prin
   return `${lines.join('\n')}\n`;
 }
 
-/** Which ids named the leads: never guessed silently. */
+/** Which ids named the leads, and why: never guessed silently. */
 function idsNote(summary: BatchSummary): string {
-  const key = summary.idKey;
-  if (summary.withId === 0) return `Ids: no record has "${key}", so leads are named by their email or line (--id-key names the id column or key).`;
-  const some = summary.withId === summary.records ? 'every record' : `${summary.withId} of ${summary.records} records`;
-  return `Ids: "${key}" (--id-key), present in ${some}.`;
+  const { key, source, field } = summary.ids;
+  const named =
+    source === 'key' ? `the key field \`${field}\`${field === key ? '' : ` (from "${key}")`}` : source === 'option' ? `"${key}" (--id-key)` : `"${key}" (the default; mark the id field \`key\` in the schema, or give --id-key)`;
+  if (summary.withId === 0) return `Ids: no record has ${named}, so leads are named by their email or record number (line or index).`;
+  const some = summary.withId === summary.records ? 'every record' : `${summary.withId} of ${summary.records} records; the others are named by their email or record number`;
+  return `Ids: ${named}, present in ${some}.`;
 }
 
 interface ErrorGroup {

@@ -109,7 +109,7 @@ describe('mql eval: every CSV row accounted for', () => {
         '  the row has 1 cells, the header 11 (is this row separated by ";"?) — 1 record: line 3',
         '  unreadable CSV row: a quoted cell starts here and it closes on line 6, but the record would have the wrong number of cells; the lines after it were read as rows of their own — 1 record: line 4',
         '(--errors FILE writes every record error as JSON lines)',
-        'Ids: no record has "id", so leads are named by their email or line (--id-key names the id column or key).',
+        'Ids: no record has "id" (the default; mark the id field `key` in the schema, or give --id-key), so leads are named by their email or record number (line or index).',
         '',
       ].join('\n'),
     );

@@ -66,7 +66,7 @@ describe('mql eval --engine duckdb', () => {
         '  seniority: expected one of "ic", "manager", "director", "vp", "cxo" — 1 record: line 19 (L0000019) "svp"',
         'Evaluated in DuckDB (--engine duckdb): lean results, no explanations.',
         '(--errors FILE writes every record error as JSON lines)',
-        'Ids: "id" (--id-key), present in every record.',
+        'Ids: "id" (the default; mark the id field `key` in the schema, or give --id-key), present in every record.',
         '',
       ].join('\n'),
     );

@@ -15,7 +15,7 @@ const SUMMARY_5000 = [
   'Evaluated 5000 leads at 2026-11-01T00:00:00.000Z',
   '  reached (qualified, counted in every stage reached): MQL 882, SAL 496, SQO 197',
   '  furthest stage (each lead once): MQL 386, SAL 299, SQO 197, none 4118',
-  'Ids: "id" (--id-key), present in every record.',
+  'Ids: "id" (the default; mark the id field `key` in the schema, or give --id-key), present in every record.',
   '',
 ].join('\n');
 
@@ -78,7 +78,7 @@ describe('mql eval --data (JSONL and CSV)', () => {
         '  events[].at: expected a date (ISO-8601 or epoch milliseconds) — 1 record: line 10 (L0000010) "not-a-date"',
         '  seniority: expected one of "ic", "manager", "director", "vp", "cxo" — 1 record: line 19 (L0000019) "svp"',
         '(--errors FILE writes every record error as JSON lines)',
-        'Ids: "id" (--id-key), present in every record.',
+        'Ids: "id" (the default; mark the id field `key` in the schema, or give --id-key), present in every record.',
         '',
       ].join('\n'),
     );
@@ -118,7 +118,7 @@ describe('mql eval --data (JSONL and CSV)', () => {
         '  events[].attended: expected true/false/yes/no/1/0 (events.csv line 2) — 1 record: line 3 (L0000002) "perhaps"',
         'events.csv: 1 event for leads not in the data was ignored',
         '(--errors FILE writes every record error as JSON lines)',
-        'Ids: "id" (--id-key), present in every record.',
+        'Ids: "id" (the default; mark the id field `key` in the schema, or give --id-key), present in every record.',
         '',
       ].join('\n'),
     );
@@ -173,7 +173,7 @@ describe('mql eval output formats', () => {
       '2 strings in the rules never matched (comparisons ignore letter case, not spaces):',
       '  "CA" (country, funnel.mql:28) matches no value in the batch',
       '  "NL" (country, funnel.mql:28) matches no value in the batch',
-      'Ids: "id" (--id-key), present in every record.',
+      'Ids: "id" (the default; mark the id field `key` in the schema, or give --id-key), present in every record.',
       '',
     ]);
   });
@@ -259,7 +259,7 @@ describe('mql eval --explain', () => {
         'Evaluated 1 lead at 2026-11-01T00:00:00.000Z',
         '  reached (qualified, counted in every stage reached): MQL 1, SAL 1, SQO 0',
         '  furthest stage (each lead once): MQL 0, SAL 1, SQO 0, none 0',
-        'Ids: "id" (--id-key), present in every record.',
+        'Ids: "id" (the default; mark the id field `key` in the schema, or give --id-key), present in every record.',
         '',
       ].join('\n'),
     );

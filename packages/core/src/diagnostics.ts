@@ -90,6 +90,8 @@ export const DIAGNOSTIC_CODES = {
     severity: 'warning',
     template: '{kind} `{name}` has the same name as the lead field `{name}` and shadows it: in expressions `{name}` means the {kind}; write `lead.{name}` for the field',
   },
+  MQL2050: { severity: 'error', template: '`{name}` is marked `key` too, but the lead has one key field: `{first}` is already its key' },
+  MQL2051: { severity: 'error', template: '`key` marks the lead\'s id, so it goes on {expected}, but `{path}` is {actual}' },
 
   // 3xxx: lints (lint.ts); warnings by default, severities configurable in mql.config.json
   MQL3001: { severity: 'warning', template: '{kind} `{name}` is never used' },

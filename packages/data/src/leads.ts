@@ -15,7 +15,7 @@
 
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { FieldSpec } from '@mql/artifact';
+import type { FieldSpec, RulesArtifact } from '@mql/artifact';
 import { suggest } from '@mql/core';
 import { foldHeader, type EventTable, type HeaderBinding, type LeadTable, type RecordError, type RulesEngine } from '@mql/runtime';
 import { csvRecords, delimiterName, otherDelimiterIn, type CsvHeader, type NumberedLine } from './csv-read.js';
@@ -57,6 +57,24 @@ export interface DataOptions {
   delimiter?: string;
   /** CSV: fields (schema paths, `Event.attr` for event attributes) the data has no column for. */
   allowMissing?: string[];
+}
+
+/** Which key names the leads, and why (the summary says it): never a column guessed silently. */
+export interface IdKey {
+  /** The JSON key or CSV column (matched like headers: exact, else ignoring case and spaces). */
+  key: string;
+  /** `--id-key` given; the schema's `key` field; or neither, so the default `id`. */
+  source: 'option' | 'key' | 'default';
+  /** The field marked `key`, when source is 'key'. */
+  field?: string;
+}
+
+/** `--id-key` when given, else the schema's `key` field (read by its `from` name), else `id`. */
+export function idKeyOf(artifact: RulesArtifact, option: string | undefined): IdKey {
+  if (option !== undefined) return { key: option, source: 'option' };
+  const field = artifact.lead.key === undefined ? undefined : artifact.lead.fields.find((f) => f.name === artifact.lead.key);
+  if (field) return { key: field.from ?? field.name, source: 'key', field: field.name };
+  return { key: 'id', source: 'default' };
 }
 
 export function positionText(position: Position): string {
@@ -296,7 +314,7 @@ async function* csvLeads(file: string, lines: AsyncIterable<NumberedLine>, engin
     checkHeader(file, header, table, options);
     idColumn = usedColumn(file, header, options.idKey);
     if (events && idColumn === undefined) {
-      throw new DataError(`the leads CSV has no "${options.idKey}" column to join events on (name it with --id-key)`);
+      throw new DataError(`the leads CSV has no "${options.idKey}" column to join events on (name it with --id-key, or mark the id field \`key\` in the schema)`);
     }
     includeColumns = include.map((column) => usedColumn(file, header, column) ?? fail(missingColumn(column, header.cells)));
   };

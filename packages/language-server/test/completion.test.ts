@@ -175,6 +175,12 @@ describe('keywords and snippets', () => {
     expect(labels(await complete(`lead {\n  age: |\n}`))).toEqual(['string', 'email', 'number', 'bool', 'date', 'list of …', '"a" | "b"', '{ … }', 'list']);
   });
 
+  it('offers `key`, `from` and `missing` after a field’s type, `key` and `missing` after its `from`, not `key` twice', async () => {
+    expect(labels(await complete(`lead {\n  id: string |\n}`))).toEqual(['key', 'from', 'missing']);
+    expect(labels(await complete(`lead {\n  id: string from "Lead Number" |\n}`))).toEqual(['key', 'missing']);
+    expect(labels(await complete(`lead {\n  id: string key |\n}`))).toEqual(['missing']);
+  });
+
   it('still works on the line after an unfinished rule', async () => {
     const items = labels(await complete(`${HEADER}score fit {\n  "a": +5 when\n  "b": +3 when tit|\n}`));
     expect(items).toContain('title');

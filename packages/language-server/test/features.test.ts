@@ -254,4 +254,18 @@ describe('folding, semantic tokens, signature help', () => {
     expect(clamp?.range).toEqual({ start: { line: 1, character: 10 }, end: { line: 1, character: 15 } });
     expect(await hoverAt('lead { round?: number }\nsegment s = rou|nd > 1\n')).toMatchObject({ contents: { value: expect.stringContaining('round?: number') } });
   });
+
+  it('explains the `key` marker on hover, and says so on the field', async () => {
+    const hoverAt = async (marked: string) => {
+      const { text, position } = withCursor(marked);
+      const { uri } = await openNew(text);
+      return lsp.request<Hover | null>(HoverRequest.method, { textDocument: { uri }, position });
+    };
+    const value = '```mql\nid: string\n```\n\nlead field, required · read from the input column `Lead Number` · the lead\'s key: its value names the lead in results, `mql eval --only` and the events join';
+    const marker = await hoverAt('lead {\n  id: string from "Lead Number" k|ey\n  key?: string\n}\n');
+    expect(marker).toEqual({ contents: { kind: 'markdown', value }, range: { start: { line: 1, character: 32 }, end: { line: 1, character: 35 } } });
+    expect((await hoverAt('lead {\n  i|d: string from "Lead Number" key\n}\n'))?.contents).toEqual({ kind: 'markdown', value });
+    // A field named `key` is a field, not the marker.
+    expect(await hoverAt('lead {\n  id: string key\n  k|ey?: string\n}\n')).toMatchObject({ contents: { value: expect.stringContaining('key?: string') } });
+  });
 });

@@ -269,7 +269,12 @@ function convertCells(
   columns.forEach((column, i) => {
     const cell = cells[i];
     if (column === undefined || typeof cell !== 'string' || cell.trim() === '') return;
-    if (isPlaceholder(column.node, cell)) return; // a placeholder is an empty cell (`missing when`)
+    // A placeholder (`missing when`) stays text, so the record reader treats it exactly as in JSON:
+    // missing, and on a required field `required field is missing ("Select" means not given)`.
+    if (isPlaceholder(column.node, cell)) {
+      setPath(into, column.keys, cell);
+      return;
+    }
     // Errors name the column as the file spells it.
     const converted = convertCell(column.node.type, cell, header[i]!);
     if (converted.ok) setPath(into, column.keys, converted.value);

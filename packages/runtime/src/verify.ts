@@ -39,6 +39,7 @@ const RESERVED = '__proto__';
 
 export function checkArtifact(artifact: RulesArtifact): void {
   checkFields(artifact.lead.fields, 'lead');
+  checkKey(artifact.lead);
   artifact.events.forEach((event, i) => {
     checkName(event.name, `events[${i}].name`);
     checkFields(event.fields, `events[${i}]`);
@@ -50,6 +51,15 @@ export function checkArtifact(artifact: RulesArtifact): void {
       throw new ArtifactError(`malformed artifact at scores[${i}].range: min ${score.range.min} is greater than max ${score.range.max}`);
     }
   });
+}
+
+/** `lead.key` names a top-level text or number field (the compiler's MQL2051 rule), or is absent. */
+function checkKey(lead: RulesArtifact['lead']): void {
+  if (lead.key === undefined) return;
+  const field = lead.fields.find((f) => f.name === lead.key);
+  if (!field || !['string', 'email', 'number'].includes(field.type.kind)) {
+    throw new ArtifactError(`malformed artifact at lead.key: "${lead.key}" is not a top-level string, email or number field of the lead`);
+  }
 }
 
 function checkFields(fields: FieldSpec[], at: string): void {

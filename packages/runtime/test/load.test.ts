@@ -53,6 +53,14 @@ describe('load', () => {
     expect(loadError(withParts({ lead: undefined as never, stages: 3 as never }))).toMatch(/^malformed artifact at lead: .* \(and 1 more problem\)$/);
   });
 
+  it('accepts a `lead.key` naming a top-level text or number field, and an artifact without one; refuses any other', () => {
+    expect(load({ ...base(), lead: { fields: LEAD, key: 'email' } }).artifact.lead.key).toBe('email');
+    expect(load(base()).artifact.lead.key).toBeUndefined();
+    for (const key of ['nope', 'seniority', 'company', 'created']) {
+      expect(loadError({ ...base(), lead: { fields: LEAD, key } })).toBe(`malformed artifact at lead.key: "${key}" is not a top-level string, email or number field of the lead`);
+    }
+  });
+
   it('rejects references to unknown fields, attributes, events and names', () => {
     const seg = (expr: ReturnType<typeof E.field>) =>
       loadError(artifact({ lead: LEAD, events: EVENTS, segments: { s: expr } }));

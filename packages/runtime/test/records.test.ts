@@ -169,3 +169,56 @@ describe('evaluation time', () => {
     expect(() => engine.evaluate(record, { now: 'tomorrow' })).toThrow('invalid evaluation time "now": tomorrow');
   });
 });
+
+describe('placeholders (`missing when`): values that mean "not given"', () => {
+  const placeholders = { placeholders: ['Select', 'N/A'] };
+  const engine = load(
+    artifact({
+      lead: [
+        field('email', T.email, { from: 'Email' }),
+        { ...optional('industry', T.string, { from: 'Industry' }), ...placeholders },
+        { ...optional('employees', T.number), ...placeholders },
+        { ...field('occupation', T.string, { from: 'Occupation' }), placeholders: ['Select'] },
+      ],
+      segments: {
+        no_industry: E.isMissing(E.field('industry')),
+        no_size: E.isMissing(E.field('employees')),
+        industry_not_finance: E.cmp('!=', E.field('industry'), E.str('finance'), 'string'),
+      },
+    }),
+  );
+  const segments = (record: Record<string, unknown>) => {
+    const evaluation = engine.evaluate(record, { now: NOW });
+    if (!evaluation.ok) throw new Error(JSON.stringify(evaluation.errors));
+    return evaluation.result.segments;
+  };
+
+  it('reads a placeholder in a JSON record as missing, in any letter case and with spaces around it, even in a number field', () => {
+    for (const [industry, employees] of [['Select', 'N/A'], ['  select ', 'n/a']]) {
+      // `!=` with a missing operand is false (LANGUAGE.md §5), as for an absent field.
+      expect(segments({ Email: 'a@b.c', Industry: industry, employees, Occupation: 'Student' })).toEqual({ no_industry: true, no_size: true, industry_not_finance: false });
+    }
+    expect(segments({ Email: 'a@b.c', Industry: 'Retail', employees: 12, Occupation: 'Student' })).toEqual({ no_industry: false, no_size: false, industry_not_finance: true });
+  });
+
+  it('makes a required field given as a placeholder an invalid record naming the field and the value, with every other error', () => {
+    expect(engine.evaluate({ Email: 'a@b.c', Occupation: 'SELECT', employees: 'many' }, { now: NOW })).toEqual({
+      ok: false,
+      errors: [
+        { path: 'employees', message: 'expected a number, got "many"' },
+        { path: 'Occupation', message: 'required field is missing ("SELECT" means not given)' },
+      ],
+    });
+  });
+
+  it('reads a placeholder cell of a CSV row the same way as the JSON value', () => {
+    const table = engine.leadTable(['Email', 'Industry', 'employees', 'Occupation']);
+    const row = table.read(['a@b.c', 'Select', 'N/A', 'Student']);
+    expect(row.ok && segments(row.record as Record<string, unknown>)).toEqual({ no_industry: true, no_size: true, industry_not_finance: false });
+    const required = table.read(['a@b.c', 'Retail', '5', 'Select']);
+    expect(required.ok && engine.evaluate(required.record, { now: NOW })).toEqual({
+      ok: false,
+      errors: [{ path: 'Occupation', message: 'required field is missing ("Select" means not given)' }],
+    });
+  });
+});

@@ -16,7 +16,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { Backtest, backtestShape, fieldPresence, outcomeText, parseOutcome, parseValue, renderHtml, renderJson, renderMarkdown, renderPretty, type BacktestReport, type BacktestShape } from '@mql/backtest';
-import { leadSource, positionText, recordColumns } from '@mql/data';
+import { idKeyOf, leadSource, positionText, recordColumns } from '@mql/data';
 import { configLookup } from '../config.js';
 import { displayPath, toCorePath, UsageError } from '../host.js';
 import { startProgress } from '../output.js';
@@ -55,7 +55,7 @@ export function registerBacktestCommand(program: Command, finish: (code: number)
     .option('--value <column>', 'a numeric column or key path with the deal value of converted leads (default: backtest.value in mql.config.json)')
     .option('--events <file>', 'with a leads CSV: an events CSV (type, at, attributes, and a lead key column)')
     .option('--key <column>', 'the events CSV column holding the lead id (with --events)')
-    .option('--id-key <name>', "the lead records' id key or CSV column, used to name left-out records (default: backtest.idKey in mql.config.json, else id)")
+    .option('--id-key <name>', "the lead records' id key or CSV column, used to name left-out records (default: backtest.idKey in mql.config.json, else the schema's `key` field, else id)")
     .option('--now <iso>', 'evaluation time, ISO-8601: the snapshot date, so that later events never count (default: now)')
     .addOption(new Option('--format <format>', 'report format on stdout').choices(BACKTEST_FORMATS).default('pretty'))
     .option('--html <file>', 'also write the report as one self-contained HTML page with charts (works offline)')
@@ -73,7 +73,7 @@ Exit codes:
     .action(async (rules: string, options: BacktestOptions) => finish(await runBacktest(rules, options)));
 }
 
-type Settings = BacktestOptions & { outcome: string; idKey: string };
+type Settings = BacktestOptions & { outcome: string };
 
 export async function runBacktest(rulesFile: string, given: BacktestOptions): Promise<number> {
   const options = withConfig(rulesFile, given);
@@ -103,13 +103,13 @@ function withConfig(rulesFile: string, options: BacktestOptions): Settings {
   const outcome = options.outcome ?? config?.outcome;
   if (outcome === undefined) throw new UsageError('give the outcome column with --outcome COLUMN (or set "backtest": { "outcome": ... } in mql.config.json)');
   const value = options.value ?? config?.value;
-  return { ...options, outcome, idKey: options.idKey ?? config?.idKey ?? 'id', ...(value !== undefined ? { value } : {}) };
+  return { ...options, outcome, ...(options.idKey ?? config?.idKey ? { idKey: options.idKey ?? config?.idKey } : {}), ...(value !== undefined ? { value } : {}) };
 }
 
 async function fold(rules: Rules, shape: BacktestShape, backtest: Backtest, now: number, options: Settings): Promise<string[] | undefined> {
   const { engine } = rules;
   const columns = recordColumns(options.data, [options.outcome, ...(options.value !== undefined ? [options.value] : [])]);
-  const source = await leadSource(options.data, engine, { idKey: options.idKey, ...(options.events ? { events: { file: options.events, key: options.key! } } : {}), ...(columns.include ? { include: columns.include } : {}) });
+  const source = await leadSource(options.data, engine, { idKey: idKeyOf(engine.artifact, options.idKey).key, ...(options.events ? { events: { file: options.events, key: options.key! } } : {}), ...(columns.include ? { include: columns.include } : {}) });
   const progress = startProgress(source.progress);
   const cell = columns.cell;
   let firstKeys: string[] | undefined;

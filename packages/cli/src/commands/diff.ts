@@ -18,7 +18,7 @@
 import { Option, type Command } from 'commander';
 import { parseIsoDate, type RulesEngine } from '@mql/runtime';
 import { parseOutcome } from '@mql/backtest';
-import { leadSource, positionText, recordColumns } from '@mql/data';
+import { idKeyOf, leadSource, positionText, recordColumns } from '@mql/data';
 import { StageComparison, versionShape, type StageDiff } from '../diff/compare.js';
 import { DIFF_DOCUMENT_VERSION, DIFF_FORMATS, type DiffDocument, type DiffFormat } from '../diff/document.js';
 import { renderJson } from '../diff/json.js';
@@ -36,7 +36,7 @@ export interface DiffOptions {
   base?: string;
   events?: string;
   key?: string;
-  idKey: string;
+  idKey?: string;
   now?: string;
   format: DiffFormat;
   failOnChange?: boolean;
@@ -54,7 +54,7 @@ export function registerDiffCommand(program: Command, finish: (code: number) => 
     .option('--base <rev>', 'read the base version from this git revision (e.g. origin/main, HEAD~1)')
     .option('--events <file>', 'with a leads CSV: an events CSV (type, at, attributes, and a lead key column)')
     .option('--key <column>', 'the events CSV column holding the lead id (with --events)')
-    .option('--id-key <name>', "the lead records' id key or CSV column, used to name example leads", 'id')
+    .option('--id-key <name>', "the lead records' id key or CSV column, used to name example leads (default: the schema's `key` field, else id)")
     .option('--now <iso>', 'evaluation time for both versions, ISO-8601 (default: now)')
     .addOption(new Option('--format <format>', 'output format').choices(DIFF_FORMATS).default('pretty'))
     .option('--fail-on-change', 'exit 1 when any lead changes stage (for CI gates)')
@@ -106,7 +106,7 @@ export async function runDiff(rules: readonly string[], options: DiffOptions): P
 /** Both versions evaluate each record in turn: one pass over the data, memory independent of its size. */
 async function compare(base: RulesEngine, next: RulesEngine, now: number, options: DiffOptions): Promise<{ records: number; diff: StageDiff }> {
   const columns = options.outcome !== undefined ? recordColumns(options.data, [options.outcome]) : undefined;
-  const source = await leadSource(options.data, next, { idKey: options.idKey, ...(options.events ? { events: { file: options.events, key: options.key! } } : {}), ...(columns?.include ? { include: columns.include } : {}) });
+  const source = await leadSource(options.data, next, { idKey: idKeyOf(next.artifact, options.idKey).key, ...(options.events ? { events: { file: options.events, key: options.key! } } : {}), ...(columns?.include ? { include: columns.include } : {}) });
   const comparison = new StageComparison(versionShape(base.artifact), versionShape(next.artifact));
   const progress = startProgress(source.progress);
   let records = 0;

@@ -21,7 +21,7 @@
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseIsoDate, type RulesEngine } from '@mql/runtime';
-import { DELIMITERS, dataFormatOf, fileSize, leadLabeller, leadSource, singleLead, type LeadInput, type LeadSource } from '@mql/data';
+import { DELIMITERS, dataFormatOf, fileSize, idKeyOf, leadLabeller, leadSource, singleLead, type IdKey, type LeadInput, type LeadSource } from '@mql/data';
 import { checkOutputFolder, UsageError } from '../host.js';
 import {
   OUTPUT_FORMATS,
@@ -46,7 +46,8 @@ export interface EvalOptions {
   data?: string;
   events?: string;
   key?: string;
-  idKey: string;
+  /** Default: the schema's `key` field, else `id` (idKeyOf). */
+  idKey?: string;
   only?: string;
   now?: string;
   format?: OutputFormat;
@@ -72,7 +73,7 @@ export function registerEvalCommand(program: Command, finish: (code: number) => 
     .option('--data <file>', 'many leads: a JSON array (.json), JSON lines (.jsonl, .ndjson) or CSV (.csv)')
     .option('--events <file>', 'with a leads CSV: an events CSV (type, at, attributes, and a lead key column)')
     .option('--key <column>', 'the events CSV column holding the lead id (with --events)')
-    .option('--id-key <name>', "the lead records' id key or CSV column, shown in results and joined with --key", 'id')
+    .option('--id-key <name>', "the lead records' id key or CSV column, shown in results, matched by --only and joined with --key (default: the schema's `key` field, else id)")
     .option('--only <id>', 'evaluate only the lead with this id')
     .option('--now <iso>', 'evaluation time for the whole batch, ISO-8601 (default: now)')
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, else jsonl)').choices(OUTPUT_FORMATS))
@@ -94,14 +95,15 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   const rules = loadRulesUnlessErrors(rulesFile);
   if (!rules) return 1;
   const { engine } = rules;
-  if (options.engine === 'duckdb') return runInDuckDb(rules, options, format as OutputFormat, now);
+  const ids = idKeyOf(engine.artifact, options.idKey);
+  if (options.engine === 'duckdb') return runInDuckDb(rules, options, format as OutputFormat, now, ids);
   const workers = workersFor(options, format);
-  if (workers > 0) return runInWorkers(options.data!, workers, rules, { now, format: format as 'jsonl' | 'csv', options });
+  if (workers > 0) return runInWorkers(options.data!, workers, rules, { now, format: format as 'jsonl' | 'csv', options, ids });
   const include = listOption(options.include ?? []);
   const source = options.lead
-    ? singleLead(options.lead, { idKey: options.idKey, include })
+    ? singleLead(options.lead, { idKey: ids.key, include })
     : await leadSource(options.data!, engine, {
-        idKey: options.idKey,
+        idKey: ids.key,
         ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
         ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
         ...(options.allowMissingColumn ? { allowMissing: listOption(options.allowMissingColumn) } : {}),
@@ -110,7 +112,7 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
 
   const out = new Stdout();
   const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where }, include);
-  const summary = emptySummary(engine.stageNames, now, jsonInput(options), options.idKey);
+  const summary = emptySummary(engine.stageNames, now, jsonInput(options), ids);
   const progress = startProgress(source.progress);
   const labelOf = leadLabeller(engine.artifact.lead.fields);
   const keyPaths = inputPaths(engine.artifact.lead.fields).map((p) => p.path);
@@ -162,16 +164,16 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
 }
 
 /** `--engine duckdb`: the same writers and summary, the batch scored by the compiled SQL in DuckDB. */
-async function runInDuckDb(rules: Rules, options: EvalOptions, format: OutputFormat, now: number): Promise<number> {
+async function runInDuckDb(rules: Rules, options: EvalOptions, format: OutputFormat, now: number, ids: IdKey): Promise<number> {
   const { engine } = rules;
   const out = new Stdout();
   const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where });
-  const summary = emptySummary(engine.stageNames, now, false, options.idKey);
+  const summary = emptySummary(engine.stageNames, now, false, ids);
   const notes = await evaluateInDuckDb({
     rules,
     data: options.data!,
     ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
-    idKey: options.idKey,
+    idKey: ids.key,
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     ...(options.allowMissingColumn ? { allowMissing: options.allowMissingColumn.flatMap((f) => f.split(',')).map((f) => f.trim()) } : {}),
     now,
@@ -216,10 +218,10 @@ function maxWorkers(): number {
 /** Below this size a batch finishes before worker threads would have started (~50 ms each). */
 const PARALLEL_MIN_BYTES = 32 * 2 ** 20;
 
-async function runInWorkers(file: string, workers: number, rules: Rules, run: { now: number; format: 'jsonl' | 'csv'; options: EvalOptions }): Promise<number> {
+async function runInWorkers(file: string, workers: number, rules: Rules, run: { now: number; format: 'jsonl' | 'csv'; options: EvalOptions; ids: IdKey }): Promise<number> {
   const { engine } = rules;
   const out = new Stdout();
-  const summary = emptySummary(engine.stageNames, run.now, true, run.options.idKey);
+  const summary = emptySummary(engine.stageNames, run.now, true, run.ids);
   let bytesRead = 0;
   const total = fileSize(file);
   const progress = startProgress(() => ({ done: bytesRead, total }));
@@ -230,7 +232,7 @@ async function runInWorkers(file: string, workers: number, rules: Rules, run: { 
     await evaluateJsonLinesInParallel({
       file,
       workers,
-      setup: { artifact: engine.artifact, now: run.now, explain, format: run.format, idKey: run.options.idKey, include },
+      setup: { artifact: engine.artifact, now: run.now, explain, format: run.format, idKey: run.ids.key, include },
       onProgress: (bytes) => (bytesRead = bytes),
       onResult: async (batch) => {
         summary.records += batch.records;
@@ -329,7 +331,7 @@ function checkCounts(summary: BatchSummary): void {
 
 function exitCode(summary: BatchSummary, options: EvalOptions): number {
   if (options.only !== undefined && summary.records === 0) {
-    process.stderr.write(`${colors.red(`No lead with ${options.idKey} "${options.only}"`)}\n`);
+    process.stderr.write(`${colors.red(`No lead with ${summary.ids.key} "${options.only}"`)}\n`);
     return 1;
   }
   const invalid = summary.invalid.length;

@@ -8,6 +8,7 @@ import { TestChecker } from './check-tests.js';
 import { makeDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { loadProgram, type LoadedProgram, type ParseCache, type ProgramFile, type SourceHost } from './program.js';
 import { resolvePlaceholders } from './placeholders.js';
+import { checkLeadKey } from './lead-key.js';
 import { suggest } from './suggest.js';
 import { collectSymbols, declKey, type ProgramSymbols } from './symbols.js';
 
@@ -28,6 +29,7 @@ export function checkProgram(program: LoadedProgram): Analysis {
   const symbols = collectSymbols(program.files);
   const diagnostics: Diagnostic[] = [...program.diagnostics, ...symbols.diagnostics];
   resolvePlaceholders(symbols, diagnostics);
+  checkLeadKey(symbols, diagnostics);
   const exprs = new ExprChecker(symbols, diagnostics);
   const tests = new TestChecker(symbols, exprs, diagnostics);
   for (const file of program.files) {

@@ -201,6 +201,7 @@ function collectFields(
       type,
       from: decl.from?.value,
       ...(decl.placeholders ? { placeholderDecl: decl.placeholders } : {}),
+      ...(decl.key ? { keySpan: decl.key } : {}),
       doc: decl.doc,
       file,
       span: decl.span,

@@ -11,6 +11,8 @@ export interface FieldInfo {
   placeholderDecl?: Placeholders;
   /** Input values that mean "not given" (LANGUAGE terms: grammar/README.md, placeholders). */
   placeholders?: string[];
+  /** The `key` marker's span: the field is the lead's id (lead-key.ts checks where it may be). */
+  keySpan?: Span;
   doc?: string;
   /** Where the field is declared (for go to definition and related locations). */
   file: string;

@@ -266,6 +266,23 @@ class Printer {
       this.write('from', this.tokenBefore(field.from.span.start));
       this.literal(field.from);
     }
+    if (field.key) this.write('key', field.key.start);
+    if (field.placeholders) this.placeholders(field.placeholders);
+  }
+
+  /** `missing when ["Select", "N/A"]` (a list like any other) or `missing when LISTNAME`. */
+  private placeholders(placeholders: A.Placeholders): void {
+    const start = placeholders.span.start;
+    this.write('missing', start);
+    const when = this.tokenAfter(start + 'missing'.length);
+    this.write('when', when);
+    if (placeholders.list) {
+      this.write(placeholders.list.name, placeholders.list.span.start);
+      return;
+    }
+    const open = this.tokenAfter(when + 'when'.length);
+    const span = { start: open, end: placeholders.span.end };
+    this.expr({ kind: 'Array', elements: (placeholders.values ?? []) as A.Expr[], span }, 1);
   }
 
   private typeNode(type: A.TypeNode): void {

@@ -25,6 +25,7 @@ import { hasErrors } from '../diagnostics.js';
 import { dirname, relativePath } from '../check/paths.js';
 import type { ProgramFile } from '../check/program.js';
 import type { FieldInfo, Type } from '../check/types.js';
+import { keyField } from '../check/lead-key.js';
 
 /** The evaluation time of a test without `now` (LANGUAGE.md §8). */
 export const DEFAULT_TEST_NOW = Date.UTC(2026, 0, 1);
@@ -38,6 +39,12 @@ export interface CompileOptions {
 export function compileAnalysis(analysis: Analysis, options: CompileOptions = {}): RulesArtifact | undefined {
   if (hasErrors(analysis.diagnostics) || !analysis.lead) return undefined;
   return new Lowering(analysis).artifact(options);
+}
+
+/** `lead.key`: the name of the field marked `key`, when there is one. */
+function keyOf(fields: ReadonlyMap<string, FieldInfo>): { key?: string } {
+  const field = keyField(fields);
+  return field ? { key: field.name } : {};
 }
 
 /** Serialises an artifact the one canonical way (two-space indentation, trailing newline). */
@@ -67,7 +74,7 @@ class Lowering {
       format: ARTIFACT_FORMAT,
       version: ARTIFACT_VERSION,
       source: this.source(),
-      lead: { fields: this.fields(lead.fields), ...docOf(lead.decl.doc) },
+      lead: { fields: this.fields(lead.fields), ...keyOf(lead.fields), ...docOf(lead.decl.doc) },
       events: [...this.analysis.events.values()].map((event) => ({
         name: event.name,
         fields: this.fields(event.fields),

@@ -399,6 +399,7 @@ class Completer {
     if (operators) {
       for (const symbol of SYMBOL_OPERATORS) if (operators.has(symbol)) items.push({ label: symbol, kind: 'keyword', detail: 'operator', sortText: '3' });
     }
+    if (this.afterFieldType()) items.push({ label: 'key', kind: 'keyword', detail: "marks the lead's id field", sortText: '4' });
     for (const suggestion of this.context.next) {
       const word = keywordOf(suggestion.nextTokenType);
       if (!word) continue;
@@ -416,6 +417,16 @@ class Completer {
       }
     }
     return items;
+  }
+
+  /**
+   * After a field's type (or its `from "…"`), where the `key` marker may go: the parser offers
+   * `missing when` there. `key` is not a keyword token, so content assist cannot name it itself.
+   */
+  private afterFieldType(): boolean {
+    const previous = lastToken(this.context);
+    const inField = this.context.next.some((s) => s.nextTokenType === T.Missing && s.ruleStack.includes('field'));
+    return inField && !(previous?.tokenType === T.Identifier && previous.image === 'key' && lastToken(this.context, 2)?.tokenType !== T.Colon);
   }
 
   /** The type of the operand that ends at the cursor: a path, a literal or a function call. */

@@ -25,7 +25,7 @@ export interface HoverInfo {
 
 export function hoverAt(analysis: Analysis, file: string, offset: number): HoverInfo | undefined {
   const target = targetAt(analysis, file, offset);
-  if (!target) return tokenHover(analysis, file, offset);
+  if (!target) return keyMarkerHover(analysis, file, offset) ?? tokenHover(analysis, file, offset);
   // An operator inside a name's span (the `?` of `title?: string`) is about itself.
   const symbol = tokenHover(analysis, file, offset, 'operator');
   if (symbol) return symbol;
@@ -80,6 +80,13 @@ function wordDoc(image: string, type: TokenType): (WordDoc & { kind: string }) |
   return undefined;
 }
 
+/** The `key` marker after a field's type: what it does, on the field it marks. */
+function keyMarkerHover(analysis: Analysis, file: string, offset: number): HoverInfo | undefined {
+  const field = [...(analysis.lead?.fields.values() ?? [])].find((f) => f.file === file && f.keySpan && f.keySpan.start <= offset && offset <= f.keySpan.end);
+  if (!field) return undefined;
+  return { span: field.keySpan!, contents: describeField(field, 'lead field')! };
+}
+
 function leadField(analysis: Analysis, path: string): FieldInfo | undefined {
   let fields = analysis.lead?.fields;
   let field: FieldInfo | undefined;
@@ -95,6 +102,8 @@ function describeField(field: FieldInfo | undefined, what: string): string | und
   const signature = `${field.path}${field.optional ? '?' : ''}: ${typeText(field.type)}`;
   const notes = [`${what}${field.optional ? ', optional (may be missing)' : ', required'}`];
   if (field.from) notes.push(`read from the input column \`${field.from}\``);
+  if (field.keySpan) notes.push("the lead's key: its value names the lead in results, `mql eval --only` and the events join");
+  if (field.placeholders?.length) notes.push(`missing when ${field.placeholders.map((p) => JSON.stringify(p)).join(', ')}`);
   return sections(codeBlock(signature), field.doc, notes.join(' · '));
 }
 

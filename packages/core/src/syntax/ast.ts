@@ -236,6 +236,8 @@ export interface FieldDecl {
   from?: StringLiteral;
   /** `missing when [...]` / `missing when LISTNAME`: input values that mean "not given". */
   placeholders?: Placeholders;
+  /** The span of the `key` marker: this field is the lead's id (grammar/README.md, "Lead key"). */
+  key?: Span;
   doc?: string;
   span: Span;
 }

@@ -259,10 +259,12 @@ class AstBuilder {
     const type = this.type(nodeOf(node, 'type'));
     const from = this.string(tokenOf(node, 'String'));
     const placeholders = this.placeholders(nodeOf(node, 'placeholders'));
+    const key = spanOfToken(tokenOf(node, 'key'));
     // The span stops before an optional trailing comma, which separates rather than belongs.
-    const span = cover(name.span, spanOfToken(tokenOf(node, 'Colon')), type?.span, spanOfToken(tokenOf(node, 'From')), from?.span, placeholders?.span);
+    const span = cover(name.span, spanOfToken(tokenOf(node, 'Colon')), type?.span, spanOfToken(tokenOf(node, 'From')), from?.span, key, placeholders?.span);
     const field: A.FieldDecl = { name, optional: tokenOf(node, 'Question') !== undefined, type, from, span };
     if (placeholders) field.placeholders = placeholders;
+    if (key) field.key = key;
     return field;
   }
 

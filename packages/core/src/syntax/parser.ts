@@ -238,9 +238,21 @@ export class MqlParser extends CstParser {
       this.CONSUME(T.From);
       this.CONSUME(T.StringLit);
     });
+    this.OPTION5({ GATE: this.isKeyMarker, DEF: () => this.CONSUME2(T.Identifier, { LABEL: 'key' }) });
     this.OPTION4(() => this.SUBRULE(this.placeholders));
     this.OPTION3(() => this.CONSUME(T.Comma));
   });
+
+  /**
+   * `key` after a field's type (and `from`) marks the lead's id field. It is not reserved: a name
+   * `key` followed by `:` or `?` is the next field (`key: string`), so only that case is a marker.
+   */
+  private readonly isKeyMarker = (): boolean => {
+    const first = this.LA(1);
+    if (first.tokenType !== T.Identifier || first.image !== 'key') return false;
+    const next = this.LA(2).tokenType;
+    return next !== T.Colon && next !== T.Question;
+  };
 
   /** `missing when ["Select", "N/A"]` or `missing when LISTNAME`: input values that mean "not given". */
   public placeholders = this.RULE('placeholders', () => {
