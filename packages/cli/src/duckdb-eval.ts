@@ -207,7 +207,9 @@ function convertText(type: FieldType, cell: string, label: string, required: boo
   const text = `trim(${cell})`;
   const got = `${lit(`${label}: expected `)} || %s || ', got ' || to_json(${cell})::VARCHAR`;
   const bad = (expected: string, ok: string) => `CASE WHEN NOT ${blank} AND NOT (${ok}) THEN ${got.replace('%s', lit(expected))} END`;
-  const missing = required ? `CASE WHEN ${blank} THEN ${lit(`${label}: required field is missing`)} END` : 'NULL';
+  // A required field given as a placeholder says which value it was, as the runtime does.
+  const note = placeholders.length > 0 ? ` || CASE WHEN ${isPlaceholderSql(cell, placeholders)} THEN ' (' || to_json(${cell})::VARCHAR || ' means not given)' ELSE '' END` : '';
+  const missing = required ? `CASE WHEN ${blank} THEN ${lit(`${label}: required field is missing`)}${note} END` : 'NULL';
   const both = (error: string) => `COALESCE(${missing}, ${error})`;
   switch (type.kind) {
     case 'string':
@@ -546,7 +548,7 @@ function splitError(text: string): { path: string; message: string } {
  * field left empty is the record's own error, found after reading).
  */
 async function noteSeenValues(connection: Connection, artifact: RulesArtifact, stagedColumns: Set<string>, json: boolean, summary: BatchSummary): Promise<void> {
-  const read = json ? 'TRUE' : `len(list_filter(mql_errors, e -> NOT ends_with(e, ': required field is missing'))) = 0`;
+  const read = json ? 'TRUE' : `len(list_filter(mql_errors, e -> NOT (ends_with(e, ': required field is missing') OR e LIKE '%: required field is missing (% means not given)'))) = 0`;
   for (const watched of watchedLiterals(artifact)) {
     const column = watched.path.join('.');
     if (!stagedColumns.has(column)) continue;
