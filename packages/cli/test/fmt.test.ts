@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { handOver } from '../../node-host/test/unprivileged.js';
 import { mql } from './run-cli.js';
 
 const BIN = fileURLToPath(new URL('../bin/mql.js', import.meta.url));
@@ -130,11 +129,10 @@ describe('mql fmt writes safely', () => {
     expect(readdirSync(cwd).sort()).toEqual(['a.mql', 'b.mql', 'real']); // no temporary file left behind
   });
 
-  it('a read-only file is reported and the other files are still formatted (exit 2; as nobody when run as root)', async () => {
+  it('a read-only file is reported and the other files are still formatted (exit 2; root drops its permission bypass)', async () => {
     const { chmodSync, readdirSync } = await import('node:fs');
     const cwd = project({ 'a.mql': MESSY, 'b.mql': MESSY });
     chmodSync(path.join(cwd, 'a.mql'), 0o444);
-    handOver(cwd);
     const run = mql(['fmt'], { cwd, unprivileged: true });
     expect(run).toEqual({
       status: 2,

@@ -14,12 +14,12 @@ export interface CliRun {
   stderr: string;
 }
 
-/** `unprivileged`: as the user `nobody` when the tests run as root, so permission bits apply (node-host/test/unprivileged.ts). */
+/** `unprivileged`: without root's permission bypass when the tests run as root, so permission bits apply (node-host/test/unprivileged.ts). */
 export function mql(args: string[], options: { cwd?: string; unprivileged?: boolean } = {}): CliRun {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.FORCE_COLOR;
-  const user = options.unprivileged ? unprivileged() : {};
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024, ...user });
+  const child = options.unprivileged ? unprivileged(process.execPath, [BIN, ...args]) : { file: process.execPath, args: [BIN, ...args] };
+  const run = spawnSync(child.file, child.args, { cwd: options.cwd ?? ROOT, encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

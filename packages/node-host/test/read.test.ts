@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
 import { checkImport, MAX_SOURCE_BYTES, projectRoot, readTextFile } from '../src/index.js';
-import { handOver, unprivileged } from './unprivileged.js';
+import { unprivileged } from './unprivileged.js';
 
 /** The bundled package (vitest's globalSetup builds it), for a child process. */
 const BUILT = pathToFileURL(path.join(import.meta.dirname, '../dist/index.js')).href;
@@ -50,14 +50,14 @@ describe('readTextFile', () => {
     expect(typeof readTextFile(path.join(root, 'big.mql'))).toBe('string');
   });
 
-  it('says "permission denied" for an unreadable file rather than "missing" (as nobody when run as root)', () => {
+  it('says "permission denied" for an unreadable file rather than "missing" (root drops its permission bypass)', () => {
     const root = folder({ 'secret.mql': 'x', 'open.mql': 'y' });
     chmodSync(path.join(root, 'secret.mql'), 0o000);
-    handOver(root);
     // In a child process (the built package), so that it can run as an unprivileged user.
     const files = ['secret.mql', 'open.mql', 'missing.mql'].map((name) => path.join(root, name));
     const script = `import { readTextFile } from ${JSON.stringify(BUILT)};\nconsole.log(JSON.stringify(${JSON.stringify(files)}.map((f) => readTextFile(f) ?? 'missing')));`;
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { ...unprivileged(), encoding: 'utf8' });
+    const child = unprivileged(process.execPath, ['--input-type=module', '-e', script]);
+    const output = execFileSync(child.file, child.args, { encoding: 'utf8' });
     expect(JSON.parse(output)).toEqual([{ problem: 'permission denied' }, 'y', 'missing']);
   });
 });
