@@ -19,7 +19,7 @@ const f = (name: string, type: FieldSpec['type'], optional = true, from?: string
 export const LEAD_FIELDS: FieldSpec[] = [
   f('email', { kind: 'email' }, false, 'Email'),
   f('title', { kind: 'string' }, true, 'Job Title', ['Select', 'N/A']),
-  f('seniority', { kind: 'enum', members: ['ic', 'manager', 'director', 'vp', 'cxo'] }),
+  f('seniority', { kind: 'enum', members: ['ic', 'manager', 'director', 'vp', 'cxo'] }, true, undefined, ['Select']),
   f('employees', { kind: 'number' }, true, undefined, ['N/A', '?']),
   f('consent', { kind: 'bool' }),
   f('created', { kind: 'date' }),
@@ -51,6 +51,7 @@ const NUMBERS = [0, 1, 2.5, 3, 5, 10, 200, -2, 0.1, 5000, -2.5, 0.5];
  */
 const PLACEHOLDERS = {
   title: ['Select', ' select ', 'N/A', '\tn/a\u00a0'],
+  seniority: ['Select', ' SELECT\r\n'],
   employees: ['N/A', ' ? ', 'n/a\u3000'],
   country: ['-', ' UNKNOWN', 'unknown\n'],
   amount: ['-', ' - '],
@@ -286,7 +287,7 @@ export const leadBodyArb = fc.record(
   {
     Email: fc.constantFrom('dana@acme.io', 'DANA@Acme.IO', 'no-at-sign', 'a@b@gmail.com', '@gmail.com', 'x@', "o'brien@acme.io", 'sam@GMAIL.com', ''),
     'Job Title': fc.oneof(mixed(TEXTS), fc.constantFrom(...PLACEHOLDERS.title)),
-    seniority: mixed(['ic', 'manager', 'director', 'vp', 'cxo']),
+    seniority: fc.oneof(mixed(['ic', 'manager', 'director', 'vp', 'cxo']), fc.constantFrom(...PLACEHOLDERS.seniority)),
     employees: fc.constantFrom<number | string>(...NUMBERS, 199.999, 1e6, ...PLACEHOLDERS.employees),
     consent: fc.boolean(),
     created: at,
@@ -341,7 +342,7 @@ export function seededLeads(count: number, seed: number): Record<string, unknown
   for (let i = 0; i < count; i++) {
     const lead: Record<string, unknown> = { id: `L${i + 1}`, Email: pick(EMAILS) };
     if (maybe()) lead['Job Title'] = maybe(0.8) ? cased(pick(TEXTS)) : pick(PLACEHOLDERS.title);
-    if (maybe()) lead.seniority = cased(pick(['ic', 'manager', 'director', 'vp', 'cxo']));
+    if (maybe()) lead.seniority = maybe(0.8) ? cased(pick(['ic', 'manager', 'director', 'vp', 'cxo'])) : pick(PLACEHOLDERS.seniority);
     if (maybe()) lead.employees = maybe(0.8) ? pick([...NUMBERS, 199.999, 1e6]) : pick(PLACEHOLDERS.employees);
     if (maybe()) lead.consent = maybe(0.5);
     if (maybe()) lead.created = when();
