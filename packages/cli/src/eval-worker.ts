@@ -3,7 +3,7 @@
 // records, exactly as the single-threaded path does (the same leadFromLine, evaluate, resultLine).
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { load } from '@mql/runtime';
+import { coverageItems, load } from '@mql/runtime';
 import { leadFromLine, leadLabeller, linesOf } from '@mql/data';
 import { noteValues, watchedLiterals, type SeenValues } from './literals.js';
 import { resultLine } from './output.js';
@@ -14,13 +14,14 @@ const setup = workerData as WorkerSetup;
 const engine = load(setup.artifact);
 const labelOf = leadLabeller(engine.artifact.lead.fields);
 
+const coverageSize = coverageItems(engine.artifact).length;
 const keyPaths = inputPaths(engine.artifact.lead.fields).map((p) => p.path);
 const watched = watchedLiterals(engine.artifact);
 
 const encoder = new TextEncoder();
 
 function evaluateBatch(batch: LineBatch): BatchResult {
-  const out: BatchResult = { seq: batch.seq, bytes: new Uint8Array(0), records: 0, stages: {}, reached: {}, withId: 0, seenKeys: [], values: [], invalid: [] };
+  const out: BatchResult = { seq: batch.seq, bytes: new Uint8Array(0), records: 0, stages: {}, reached: {}, withId: 0, seenKeys: [], values: [], invalid: [], coverage: new Uint32Array(coverageSize) };
   const values: SeenValues = new Map();
   const counts = { stages: new Map<string, number>(), reached: new Map<string, number>() };
   const seen = new Set<string>();
@@ -37,7 +38,7 @@ function evaluateBatch(batch: LineBatch): BatchResult {
     }
     notePresentKeys(item.record, keyPaths, seen);
     noteValues(item.record, watched, values);
-    const evaluation = engine.evaluate(item.record, { now: setup.now, explain: setup.explain });
+    const evaluation = engine.evaluate(item.record, { now: setup.now, explain: setup.explain, coverage: out.coverage });
     if (!evaluation.ok) {
       out.invalid.push({ position: item.position, ...id, errors: evaluation.errors });
       return;

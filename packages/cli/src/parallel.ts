@@ -47,6 +47,8 @@ export interface BatchResult {
   /** Lead schema key paths present in at least one record of the batch. */
   seenKeys: string[];
   invalid: InvalidLead[];
+  /** Leads each score rule fired for and each stage clause held for (the runtime's coverage counters). */
+  coverage: Uint32Array;
 }
 
 /** About 700 leads of 20 events each: big enough to keep messages rare, small enough for flat memory. */

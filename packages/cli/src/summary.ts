@@ -4,7 +4,7 @@
 // fill the same counters per batch, merged here in input order, so both paths print the same text.
 
 import type { FieldSpec, RulesArtifact } from '@mql/artifact';
-import type { EvaluationResult, RecordError } from '@mql/runtime';
+import { coverageItems, type EvaluationResult, type RecordError } from '@mql/runtime';
 import { positionText, type IdKey, type Position } from '@mql/data';
 import { writeOutputFile } from './host.js';
 import { unmatchedLiterals, watchedLiterals, type SeenValues } from './literals.js';
@@ -30,6 +30,11 @@ export interface BatchSummary {
   values: SeenValues;
   /** Records (valid or not) that had an id under --id-key. */
   withId: number;
+  /**
+   * Leads each score rule fired for and each stage clause held for (the runtime's coverage
+   * counters, laid out by coverageItems); undefined when not counted (--only, --engine duckdb).
+   */
+  coverage?: Uint32Array;
   /** Input keys (paths) seen in at least one JSON record; undefined for CSV, whose header says. */
   seenKeys: Set<string> | undefined;
   notes: string[];
@@ -98,6 +103,9 @@ function missingEverywhere(summary: BatchSummary, fields: readonly FieldSpec[]):
 // ---------------------------------------------------------------------------------------------
 // Text
 
+/** At most this many rules and clauses that never fired are named (a small batch leaves many). */
+const NEVER_FIRED_SHOWN = 10;
+
 /** At most this many lines are named per group of invalid records. */
 const LINES_PER_GROUP = 5;
 
@@ -113,6 +121,12 @@ export function summaryText(summary: BatchSummary, artifact: RulesArtifact, prin
   const absent = missingEverywhere(summary, fields);
   if (absent.length > 0) {
     lines.push(colors.yellow(`Warning: no record has ${absent.length === 1 ? 'the field' : 'these fields'} (a misspelt key or \`from\` name?): ${absent.join(', ')}`));
+  }
+  const dead = neverFired(summary, artifact, evaluated);
+  if (dead.length > 0) {
+    lines.push(colors.yellow(`${dead.length} ${dead.length === 1 ? 'rule or clause' : 'rules and clauses'} never fired or held on the ${plural(evaluated, 'lead')} evaluated:`));
+    for (const line of dead.slice(0, NEVER_FIRED_SHOWN)) lines.push(printable(`  ${line}`));
+    if (dead.length > NEVER_FIRED_SHOWN) lines.push(`  and ${dead.length - NEVER_FIRED_SHOWN} more`);
   }
   const unmatched = unmatchedLiterals(watchedLiterals(artifact), summary.values);
   if (unmatched.length > 0) {
@@ -130,6 +144,27 @@ export function summaryText(summary: BatchSummary, artifact: RulesArtifact, prin
   for (const note of summary.notes) lines.push(colors.dim(printable(note)));
   if (summary.records > 0) lines.push(colors.dim(printable(idsNote(summary))));
   return `${lines.join('\n')}\n`;
+}
+
+/** Score rules that fired for no lead and stage clauses that held for none, in program order. */
+function neverFired(summary: BatchSummary, artifact: RulesArtifact, evaluated: number): string[] {
+  const counts = summary.coverage;
+  if (counts === undefined || evaluated === 0) return [];
+  return coverageItems(artifact).flatMap((item, i) => {
+    if (counts[i] !== 0) return [];
+    const named = item.labelled ? JSON.stringify(item.label) : `\`${item.label}\``;
+    const where = `${item.loc.file}:${item.loc.line}`;
+    if (item.kind === 'rule') return [`score ${item.owner}, rule ${item.position} ${named} (${where}): never fired`];
+    const clause = item.kind === 'requirement' ? 'require' : 'reject';
+    const text = item.labelled && item.text !== undefined ? ` \`${item.text}\`` : '';
+    return [`stage ${item.owner}, ${clause} ${named}${text} (${where}): never held`];
+  });
+}
+
+/** Adds a worker's coverage counters to the summary's. */
+export function addCoverage(summary: BatchSummary, counts: ArrayLike<number> | undefined): void {
+  if (summary.coverage === undefined || counts === undefined) return;
+  for (let i = 0; i < summary.coverage.length; i++) summary.coverage[i]! += counts[i] ?? 0;
 }
 
 /** Which ids named the leads, and why: never guessed silently. */

@@ -52,6 +52,30 @@ describe('mql eval --workers', () => {
     expect(parallel.stderr).toBe(single.stderr);
   });
 
+  it('adds up the workers’ coverage: rules that fired in one batch only are not listed, a dead rule and clause are', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mql-parallel-coverage-'));
+    const emails = readFileSync('examples/data/leads.jsonl', 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { Email: string }).Email);
+    writeFileSync(path.join(dir, 'lead.mql'), readFileSync('examples/b2b-funnel/lead.mql', 'utf8'));
+    const probes = [
+      `score probe {\n  "First lead": +1 when email == "${emails[0]}"\n  "Last lead": +1 when email == "${emails.at(-1)}"\n  "Nobody": +1 when company.employees > 100000000\n}`,
+      'stage Probe {\n  require "Last lead only": email == "' + emails.at(-1) + '"\n  require "Never": probe > 5\n}',
+    ];
+    const rules = path.join(dir, 'funnel.mql');
+    const text = `${readFileSync(FUNNEL, 'utf8')}\n${probes.join('\n\n')}\n`;
+    writeFileSync(rules, text);
+    const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const run = (workers: number) => mql(['eval', rules, '--data', 'examples/data/leads.jsonl', '--now', EXAMPLE_NOW, '--format', 'csv', '--workers', String(workers)]);
+    const single = run(0);
+    const parallel = run(2);
+    const section = [
+      '2 rules and clauses never fired or held on the 5000 leads evaluated:',
+      `  score probe, rule 3 "Nobody" (funnel.mql:${lineOf('"Nobody"')}): never fired`,
+      `  stage Probe, require "Never" \`probe > 5\` (funnel.mql:${lineOf('"Never"')}): never held`,
+    ].join('\n');
+    expect(single.stderr).toContain(section);
+    expect(parallel.stderr.replace(WORKERS_NOTE, '')).toBe(single.stderr);
+  });
+
   it('refuses --workers where results are not one line per lead', () => {
     const run = mql(['eval', FUNNEL, '--data', 'examples/data/leads.jsonl', '--format', 'table', '--workers', '2']);
     expect(run.status).toBe(2);

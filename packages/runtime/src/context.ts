@@ -47,6 +47,8 @@ export interface EvalContext extends NormRecord {
   explain: boolean;
   /** Contributions by score index, filled only when `explain` is on. */
   contributions: Contribution[][];
+  /** Batch coverage counters (coverage.ts), incremented per fired rule and held clause; usually undefined. */
+  coverage: Uint32Array | undefined;
 }
 
 /** The `ev` argument outside a query's `where`. */

@@ -15,6 +15,11 @@ export interface EvaluateOptions {
   now?: Date | number | string;
   /** Include contributions and per-clause explanations. Default: true. */
   explain?: boolean;
+  /**
+   * Batch coverage counters, laid out as `coverageItems(artifact)` says (one per score rule, then
+   * per stage clause): each evaluation adds 1 for every rule that fired and clause that held.
+   */
+  coverage?: Uint32Array;
 }
 
 export type Evaluation = { ok: true; result: EvaluationResult } | { ok: false; errors: RecordError[] };
@@ -98,7 +103,7 @@ export class Engine implements RulesEngine {
     const explain = options.explain ?? true;
     const read = this.records.read(record, explain);
     if (!read.ok) return read;
-    return { ok: true, result: this.run(read.record, now, explain) };
+    return { ok: true, result: this.run(read.record, now, explain, options.coverage) };
   }
 
   validate(record: unknown): Validation {
@@ -147,11 +152,11 @@ export class Engine implements RulesEngine {
     return this.tests.run(test);
   }
 
-  private run(record: NormRecord, now: number, explain: boolean): EvaluationResult {
-    return this.resultOf(this.context(record, now, explain, this.program.memoSize));
+  private run(record: NormRecord, now: number, explain: boolean, coverage: Uint32Array | undefined): EvaluationResult {
+    return this.resultOf(this.context(record, now, explain, this.program.memoSize, coverage));
   }
 
-  private context(record: NormRecord, now: number, explain: boolean, memoSize: number): EvalContext {
+  private context(record: NormRecord, now: number, explain: boolean, memoSize: number, coverage?: Uint32Array): EvalContext {
     return {
       lead: record.lead,
       raw: record.raw,
@@ -160,6 +165,7 @@ export class Engine implements RulesEngine {
       memo: this.memoFor(memoSize),
       explain,
       contributions: explain ? new Array<Contribution[]>(this.scoreNames.length) : [],
+      coverage,
     };
   }
 

@@ -20,4 +20,6 @@ export {
 // The result's JSON Schema ships as @mql/runtime/result.schema.json (kept out of the bundle).
 /** Traversal of artifact expressions, for tools that analyse rules (which fields a rule reads). */
 export { walkExpr } from './walk.js';
+/** Which score rules fired and which stage clauses held across a batch (`evaluate`'s `coverage` option). */
+export { coverageItems, type CoverageItem } from './coverage.js';
 export type { EvaluationResult, StageResult, ClauseResult, Contribution, RecordError, DisplayValue } from './result.js';

@@ -8,6 +8,7 @@ import { ArtifactError } from './errors.js';
 import { compileGrade, NameTable } from './names.js';
 import { QueryTable } from './queries.js';
 import { buildRecordModel, type RecordModel } from './schema.js';
+import { clauseCounterStart, ruleCounterStarts } from './coverage.js';
 import { compileScore } from './scores.js';
 import { StageProgram } from './stages.js';
 import { walkExpr } from './walk.js';
@@ -32,14 +33,15 @@ export function compileProgram(artifact: RulesArtifact): Program {
   artifact.segments.forEach((s, i) => {
     names.segmentImpl[i] = compileCondition(s.expr, at(`segment "${s.name}"`));
   });
+  const counters = ruleCounterStarts(artifact);
   artifact.scores.forEach((s, i) => {
-    names.scoreImpl[i] = compileScore(s, i, at(`score "${s.name}"`));
+    names.scoreImpl[i] = compileScore(s, i, at(`score "${s.name}"`), counters[i]);
   });
   artifact.grades.forEach((g, i) => {
     const where = at(`grade "${g.name}"`);
     names.gradeImpl[i] = compileGrade(g.bands.map((b) => compileCondition(b.when, where)));
   });
-  const stages = new StageProgram(artifact.stages, env);
+  const stages = new StageProgram(artifact.stages, env, clauseCounterStart(artifact));
   checkNoCycles(artifact);
   return { model, names, stages, memoSize };
 }

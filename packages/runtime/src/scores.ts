@@ -11,10 +11,11 @@ import type { Contribution } from './result.js';
 
 type RuleFn = (ctx: EvalContext, into: Contribution[] | undefined) => number;
 
-export function compileScore(score: Score, index: number, env: CompileEnv): (ctx: EvalContext) => number {
+/** `counter`: the coverage counter of the score's first rule (coverage.ts); the others follow. */
+export function compileScore(score: Score, index: number, env: CompileEnv, counter = 0): (ctx: EvalContext) => number {
   if (score.kind === 'formula') return compileFormula(score, index, env);
-  const rules = score.rules.map((rule) =>
-    rule.kind === 'when' ? compileWhenRule(rule, env) : compilePerRule(rule, score.halfLifeMs, env),
+  const rules = score.rules.map((rule, i) =>
+    rule.kind === 'when' ? compileWhenRule(rule, env, counter + i) : compilePerRule(rule, score.halfLifeMs, env, counter + i),
   );
   const range = score.range;
   return (ctx) => {
@@ -27,12 +28,13 @@ export function compileScore(score: Score, index: number, env: CompileEnv): (ctx
 }
 
 /** `+N when C [max M]`: not decayed, but capped like any rule. */
-function compileWhenRule(rule: WhenRule, env: CompileEnv): RuleFn {
+function compileWhenRule(rule: WhenRule, env: CompileEnv, counter: number): RuleFn {
   const when = compileCondition(rule.when, env);
   const points = cap(rule.points, rule.max);
   const capped = points !== rule.points;
   return (ctx, into) => {
     if (!when(ctx, NO_EVENT)) return 0;
+    if (ctx.coverage !== undefined) ctx.coverage[counter]!++;
     if (into !== undefined && points !== 0) into.push(contribution(rule, points, capped));
     return points;
   };
@@ -42,7 +44,7 @@ function compileWhenRule(rule: WhenRule, env: CompileEnv): RuleFn {
  * `+N per QUERY [max M]`: N per matching event, each multiplied by 0.5^(age / half-life) when the
  * score decays; the cap applies to the rule's total after decay.
  */
-function compilePerRule(rule: PerRule, halfLifeMs: number | undefined, env: CompileEnv): RuleFn {
+function compilePerRule(rule: PerRule, halfLifeMs: number | undefined, env: CompileEnv, counter: number): RuleFn {
   const { count, matches, event } = compileQuery(rule.query, env);
   const each = rule.points;
   return (ctx, into) => {
@@ -53,6 +55,8 @@ function compilePerRule(rule: PerRule, halfLifeMs: number | undefined, env: Comp
       for (const i of matches(ctx)) total += each * 0.5 ** ((ctx.now - at[i]!) / halfLifeMs);
     }
     const points = cap(total, rule.max);
+    // A `per` rule fires for a lead when some event matched (decayed points may be tiny, never 0).
+    if (ctx.coverage !== undefined && total !== 0) ctx.coverage[counter]!++;
     if (into !== undefined && points !== 0) {
       into.push(contribution(rule, points, points !== total, count(ctx)));
     }

@@ -34,7 +34,12 @@ export interface StageOutcome {
 export class StageProgram {
   private readonly stages: CompiledStage[];
 
-  constructor(stages: Stage[], env: CompileEnv) {
+  /** `firstCounter`: the coverage counter of the first stage's first requirement (coverage.ts). */
+  constructor(
+    stages: Stage[],
+    env: CompileEnv,
+    private readonly firstCounter = 0,
+  ) {
     const index = new Map(stages.map((s, i) => [s.name, i]));
     this.stages = stages.map((stage) => {
       const at = { ...env, where: `stage "${stage.name}"` };
@@ -56,7 +61,26 @@ export class StageProgram {
   }
 
   evaluate(ctx: EvalContext): StageOutcome {
+    if (ctx.coverage !== undefined) this.cover(ctx, ctx.coverage);
     return ctx.explain ? this.explained(ctx) : this.lean(ctx);
+  }
+
+  /**
+   * Coverage: every clause of every stage, whether or not its stage's evaluation would reach it
+   * (lean evaluation short-circuits), so "never held" means no lead of the batch satisfied it.
+   */
+  private cover(ctx: EvalContext, counters: Uint32Array): void {
+    let counter = this.firstCounter;
+    for (const s of this.stages) {
+      for (const c of s.requirements) {
+        if (c.when(ctx, NO_EVENT)) counters[counter]!++;
+        counter++;
+      }
+      for (const c of s.rejections) {
+        if (c.when(ctx, NO_EVENT)) counters[counter]!++;
+        counter++;
+      }
+    }
   }
 
   private lean(ctx: EvalContext): StageOutcome {

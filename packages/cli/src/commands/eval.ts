@@ -20,7 +20,7 @@
 
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { parseIsoDate, type RulesEngine } from '@mql/runtime';
+import { coverageItems, parseIsoDate, type RulesEngine } from '@mql/runtime';
 import { DELIMITERS, dataFormatOf, fileSize, idKeyOf, leadLabeller, leadSource, singleLead, type IdKey, type LeadInput, type LeadSource } from '@mql/data';
 import { checkOutputFolder, UsageError } from '../host.js';
 import {
@@ -36,7 +36,7 @@ import {
 import { addValues, noteValues, watchedLiterals } from '../literals.js';
 import { evaluateJsonLinesInParallel } from '../parallel.js';
 import { evaluateInDuckDb } from '../duckdb-eval.js';
-import { countResult, emptySummary, inputPaths, notePresentKeys, summaryText, writeErrorsFile, type BatchSummary } from '../summary.js';
+import { addCoverage, countResult, emptySummary, inputPaths, notePresentKeys, summaryText, writeErrorsFile, type BatchSummary } from '../summary.js';
 import { colors } from '../report.js';
 import { loadRulesUnlessErrors, type Rules } from '../rules.js';
 import { nonNegativeInteger } from './check.js';
@@ -113,6 +113,8 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   const out = new Stdout();
   const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where }, include);
   const summary = emptySummary(engine.stageNames, now, jsonInput(options), ids);
+  // Not for one lead picked by --only: most rules do not fire for one lead.
+  if (options.only === undefined) summary.coverage = new Uint32Array(coverageItems(engine.artifact).length);
   const progress = startProgress(source.progress);
   const labelOf = leadLabeller(engine.artifact.lead.fields);
   const keyPaths = inputPaths(engine.artifact.lead.fields).map((p) => p.path);
@@ -136,7 +138,7 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   };
   const explain = format === 'explain' || ((format === 'json' || format === 'jsonl') && !options.lean);
   try {
-    for await (const { evaluation } of engine.evaluateMany(records(), { now, explain })) {
+    for await (const { evaluation } of engine.evaluateMany(records(), { now, explain, ...(summary.coverage ? { coverage: summary.coverage } : {}) })) {
       const item = pending.shift()!;
       if (evaluation.ok) {
         countResult(summary, evaluation.result);
@@ -222,6 +224,7 @@ async function runInWorkers(file: string, workers: number, rules: Rules, run: { 
   const { engine } = rules;
   const out = new Stdout();
   const summary = emptySummary(engine.stageNames, run.now, true, run.ids);
+  summary.coverage = new Uint32Array(coverageItems(engine.artifact).length);
   let bytesRead = 0;
   const total = fileSize(file);
   const progress = startProgress(() => ({ done: bytesRead, total }));
@@ -242,6 +245,7 @@ async function runInWorkers(file: string, workers: number, rules: Rules, run: { 
         for (const key of batch.seenKeys) summary.seenKeys!.add(key);
         for (const [key, values] of batch.values) addValues(summary.values, key, values);
         summary.invalid.push(...batch.invalid);
+        addCoverage(summary, batch.coverage);
         progress.update(summary.records);
         await out.writeBytes(batch.bytes);
       },
