@@ -32,6 +32,20 @@ describe('mql build --target sql', () => {
     expect(sql).not.toContain('$1');
   });
 
+  it('keys rows by the field marked `key` unless --key says otherwise', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mql-sql-'));
+    const entry = path.join(dir, 'rules.mql');
+    writeFileSync(entry, 'lead {\n  number: number from "Lead Number" key\n  email: email\n}\nsegment work = email.domain != "gmail.com"\n');
+    const marked = mql(['build', entry, '--target', 'sql', '--dialect', 'postgres']);
+    expect(marked.status).toBe(0);
+    expect(marked.stdout).toContain('-- Reads leads (one row per lead, key column Lead Number);');
+    expect(marked.stdout).toContain('l."Lead Number" AS "lead_key"');
+    expect(marked.stdout).toContain('c."lead_key" AS "Lead Number"');
+    const given = mql(['build', entry, '--target', 'sql', '--dialect', 'postgres', '--key', 'crm_id']);
+    expect(given.stdout).toContain('l."crm_id" AS "lead_key"');
+    expect(given.stdout).not.toContain('"Lead Number" AS "lead_key"');
+  });
+
   it('writes a dbt model with ref() and var("now")', () => {
     const run = mql(['build', FUNNEL, '--target', 'sql', '--dialect', 'snowflake', '--dbt', '--leads', 'stg_leads', '--events', 'stg_events']);
     expect(run.status).toBe(0);

@@ -19,7 +19,7 @@ export interface SqlOptions {
   leads?: string;
   /** The events table (default `events`). */
   events?: string;
-  /** The lead key column, in both tables (default `id`). */
+  /** The lead key column, in both tables (default: the column of the field marked `key`, else `id`). */
   key?: string;
   /** Emit `CREATE OR REPLACE VIEW name AS …`; `now` is then the current time. */
   view?: string;
@@ -44,7 +44,7 @@ export function compileSql(artifact: RulesArtifact, options: SqlOptions): SqlQue
     throw new SqlCompileError(`unknown SQL dialect "${String(options.dialect)}" (one of ${DIALECTS.join(', ')})`, 'dialect', String(options.dialect));
   }
   const dialect = DIALECT_TABLE[options.dialect];
-  const key = options.key ?? 'id';
+  const key = options.key ?? markedKey(artifact) ?? 'id';
   const plan = buildPlan(artifact, dialect, { key, ...(options.passthrough ? { passthrough: options.passthrough } : {}) });
   const table = (name: string) => name.split('.').map((part) => dialect.ident(part)).join('.');
   const header = [
@@ -78,6 +78,12 @@ function dbtModel(plan: ReturnType<typeof buildPlan>, dialect: (typeof DIALECT_T
     .replaceAll(marker('now'), `{{ "'" ~ var('now') ~ "'" if var('now', none) else 'NULL' }}`);
   if (body.includes('\u0001')) throw new Error('internal error: a control character in the generated SQL');
   return `{{ config(materialized='view') }}\n${body}`;
+}
+
+/** The input column of the lead field marked `key` in the schema (`id: number from "Lead Number" key`). */
+function markedKey(artifact: RulesArtifact): string | undefined {
+  const field = artifact.lead.key === undefined ? undefined : artifact.lead.fields.find((f) => f.name === artifact.lead.key);
+  return field ? (field.from ?? field.name) : undefined;
 }
 
 function jinjaString(value: string): string {
