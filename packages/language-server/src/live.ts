@@ -12,6 +12,7 @@ import { compileAnalysis, makeDiagnostic, programFile, type Diagnostic, type Pro
 import { parseIsoDate, load, type RulesEngine } from '@mql/runtime';
 import {
   ImpactRun,
+  countingKey,
   explainedLines,
   readSample,
   runProgramTests,
@@ -24,6 +25,8 @@ import {
 import type { Workspace } from './workspace.js';
 
 export const IMPACT_DELAY = 150;
+/** Counts at a current-time `now` are reused for at most this long (windows move with the clock). */
+const REUSE_NOW_MS = 60_000;
 /** Leads per step and milliseconds per slice of an impact run. */
 const SLICE_LEADS = 25;
 const SLICE_MS = 4;
@@ -52,6 +55,8 @@ export class LiveService {
   private readonly generation = new Map<string, number>();
   private readonly savedVersions = new Map<string, number>();
   private readonly samples = new Map<string, Promise<Sample>>();
+  /** The last complete count of each entry, with what it depended on (reused when no rule changed). */
+  private readonly lastCounted = new Map<string, { key: string; sample: Sample; now: number; impact: Impact }>();
   /** Failed expectations of the last test run, per file, shown as diagnostics until the next edit. */
   private readonly testFailures = new Map<string, { test: string; diagnostic: Diagnostic }[]>();
 
@@ -179,6 +184,7 @@ export class LiveService {
     this.generation.set(entry, (this.generation.get(entry) ?? 0) + 1);
     this.impacts.delete(entry);
     this.savedVersions.delete(entry);
+    this.lastCounted.delete(entry);
   }
 
   /** Settles when no count of `entry` is scheduled or running: for tests and benchmarks. */
@@ -214,8 +220,14 @@ export class LiveService {
       return;
     }
     const run = new ImpactRun(loaded.engine, loaded.sample, entry, loaded.now);
+    // An edit that changes no rule (a comment, a test block, documentation, blank lines) keeps the
+    // counts of the last run, moved to the new locations, when the sample and `now` are the same.
+    const key = countingKey(loaded.engine.artifact);
+    const last = this.lastCounted.get(entry);
+    const reusable = last && last.key === key && last.sample === loaded.sample && Math.abs(last.now - loaded.now) < REUSE_NOW_MS ? last.impact : undefined;
+    if (reusable) run.reuse(reusable);
     // Slices of a few milliseconds: a request that arrives meanwhile waits for one slice at most.
-    for (;;) {
+    while (!run.done) {
       const sliceStart = performance.now();
       while (!run.step(SLICE_LEADS) && performance.now() - sliceStart < SLICE_MS);
       if (run.done) break;
@@ -223,6 +235,7 @@ export class LiveService {
       if (stale()) return;
     }
     const impact = run.result();
+    this.lastCounted.set(entry, { key, sample: loaded.sample, now: loaded.now, impact });
     const isSaved = version !== undefined && this.savedVersions.get(entry) === version;
     this.impacts.set(entry, {
       current: impact,

@@ -138,6 +138,23 @@ describe('sample leads while typing', () => {
     expect((await stageLenses())[0]![1]).toBe(`${after.get('MQL')} of ${total} sample leads reach MQL (${pct(after.get('MQL')!)})`);
   });
 
+  it('an edit that changes no rule (a comment) moves the lenses with the same counts', async () => {
+    const lsp = await start();
+    const uri = lsp.uri('funnel.mql');
+    await lsp.request('mql/impact', { textDocument: { uri }, wait: true });
+    const counts = expectedStageCounts(FUNNEL);
+    const total = SAMPLE.split('\n').filter((l) => l.trim() !== '').length;
+    const edited = FUNNEL.replace('stage MQL', '// Marketing owns this stage.\n\nstage MQL');
+    await lsp.change('funnel.mql', edited);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await lsp.request('mql/impact', { textDocument: { uri }, wait: true });
+    const lenses = (await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } })).filter((l) => l.command?.command === 'mql.explainLead');
+    const pct = (n: number) => `${n === 0 || n === total ? (100 * n) / total : ((100 * n) / total).toFixed(1)}%`;
+    expect(lenses.map((l) => [l.range.start.line, l.command!.title])).toEqual(
+      ['MQL', 'SAL', 'SQO'].map((name) => [lineOf(edited, `stage ${name}`), `${counts.get(name)} of ${total} sample leads reach ${name} (${pct(counts.get(name)!)}) · no change since save`]),
+    );
+  });
+
   it('inlay hints say how often each score rule fires and how many leads get each grade label', async () => {
     const lsp = await start();
     const uri = lsp.uri('funnel.mql');

@@ -6,6 +6,7 @@
 
 import { parseOutcome } from '@mql/backtest';
 import { leadsOfText, recordColumns } from '@mql/data';
+import type { RulesArtifact } from '@mql/artifact';
 import type { RulesEngine } from '@mql/runtime';
 import { locate, type FileSpan } from './locations.js';
 
@@ -92,6 +93,14 @@ export interface Impact {
   bands: BandImpact[];
 }
 
+/**
+ * What the counts of an artifact depend on: the artifact without source locations, documentation
+ * and tests. Two artifacts with the same key give the same counts on the same sample and `now`.
+ */
+export function countingKey(artifact: RulesArtifact): string {
+  return JSON.stringify(artifact, (key, value: unknown) => (key === 'loc' || key === 'doc' || key === 'tests' || key === 'source' ? undefined : value));
+}
+
 /** One evaluation of a sample, done a slice at a time. */
 export class ImpactRun {
   private next = 0;
@@ -149,6 +158,22 @@ export class ImpactRun {
   /** The counts so far (complete once `done`). */
   result(): Impact {
     return this.impact;
+  }
+
+  /**
+   * The counts of `previous`, a complete run of a program that differs from this one only where
+   * `sameRules` says nothing counts (locations, documentation, tests), placed at this program's
+   * locations: typing in a comment or a test block moves lines but counts nothing anew.
+   */
+  reuse(previous: Impact): Impact {
+    const impact = this.impact;
+    const copy = <T extends object>(into: T[], from: T[], keys: (keyof T)[]) => into.forEach((item, i) => keys.forEach((key) => (item[key] = from[i]![key])));
+    Object.assign(impact, { evaluated: previous.evaluated, invalid: previous.invalid, withOutcome: previous.withOutcome, converted: previous.converted });
+    copy(impact.stages, previous.stages, ['reached', 'withOutcome', 'converted']);
+    copy(impact.rules, previous.rules, ['fired']);
+    copy(impact.bands, previous.bands, ['count']);
+    this.next = this.sample.leads.length;
+    return impact;
   }
 
   private add(lead: SampleLead): void {
