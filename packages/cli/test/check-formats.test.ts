@@ -107,7 +107,7 @@ const EXPECTED_JSON: CheckReport = {
       file: 'team, sales/size.mql',
       range: range(3, 6, 3, 12),
       related: [],
-      fixes: [],
+      fixes: [{ title: 'Remove the unused list `unused`', edits: [{ file: 'team, sales/size.mql', range: range(3, 1, 4, 1), newText: '' }] }],
     },
     {
       code: 'MQL3001',
@@ -116,7 +116,7 @@ const EXPECTED_JSON: CheckReport = {
       file: 'team, sales/size.mql',
       range: range(4, 9, 4, 12),
       related: [],
-      fixes: [],
+      fixes: [{ title: 'Remove the unused segment `big`', edits: [{ file: 'team, sales/size.mql', range: range(4, 1, 5, 1), newText: '' }] }],
     },
     {
       code: 'MQL3002',
@@ -155,8 +155,8 @@ describe('mql check --format github', () => {
         '::error file=rules.mql,line=5,endLine=5,col=23,endColumn=30,title=MQL2001::unknown name `countri`; did you mean `country`?%0Ahelp: Change to `country`',
         '::error file=rules.mql,line=6,endLine=6,col=31,endColumn=38,title=MQL2009::"gol%25d" is not a member of the enum "gold" | "silver"; did you mean "gold"?%0Ahelp: Change to "gold"',
         '::error file=rules.mql,line=8,endLine=8,col=7,endColumn=10,title=MQL2003::`fit` is declared more than once%0Anote: `fit` is first declared here (rules.mql:4:7)',
-        '::warning file=team%2C sales/size.mql,line=3,endLine=3,col=6,endColumn=12,title=MQL3001::list `unused` is never used',
-        '::warning file=team%2C sales/size.mql,line=4,endLine=4,col=9,endColumn=12,title=MQL3001::segment `big` is never used',
+        '::warning file=team%2C sales/size.mql,line=3,endLine=3,col=6,endColumn=12,title=MQL3001::list `unused` is never used%0Ahelp: Remove the unused list `unused`',
+        '::warning file=team%2C sales/size.mql,line=4,endLine=4,col=9,endColumn=12,title=MQL3001::segment `big` is never used%0Ahelp: Remove the unused segment `big`',
         '::warning file=team%2C sales/size.mql,line=10,endLine=10,col=3,endColumn=20,title=MQL3002::grade band `A` can never be chosen: the highest `size` can get is 5, the points of its only positive rule',
         '',
       ].join('\n'),

@@ -86,7 +86,7 @@ describe('lints in mql check', () => {
     const run = mql(['check'], { cwd });
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(
-      'warning[MQL3001]: list `shared_unused` is never used\n --> lib.mql:3:6\n  |\n3 | list shared_unused = [2]\n  |      ^^^^^^^^^^^^^\n\nChecked 2 files: 0 errors, 1 warning\n',
+      'warning[MQL3001]: list `shared_unused` is never used\n --> lib.mql:3:6\n  |\n3 | list shared_unused = [2]\n  |      ^^^^^^^^^^^^^\n  = help: Remove the unused list `shared_unused`\n\nChecked 2 files: 0 errors, 1 warning\n',
     );
   });
 
