@@ -103,7 +103,15 @@ const INLINE_OBJECT_WIDTH = 80;
 type Pad = number;
 
 /** A unit of expression output for the iterative expression printer. */
-type Piece = { expr: A.Expr; pad: Pad } | { atom: string; at?: number; pad: Pad } | { tokens: string[]; at: number; pad: Pad; glued: boolean };
+type Piece =
+  | { expr: A.Expr; pad: Pad }
+  | { atom: string; at?: number; pad: Pad }
+  | { tokens: string[]; at: number; pad: Pad; glued: boolean }
+  /** Ends the line (after the comments before `at`) and moves `indent` levels in or out: a list one item per line. */
+  | { lineBreak: true; at: number; indent: 1 | 0 | -1 };
+
+/** A list literal wider than this (from the start of its line) is printed one element per line. */
+const LIST_WIDTH = 100;
 
 class Printer {
   private readonly out: string[] = [];
@@ -111,6 +119,8 @@ class Printer {
   private depth = 0;
   /** The current line continues an item broken by a `//` comment. */
   private continuation = false;
+  /** `continuation` outside each list being printed one element per line. */
+  private readonly listContinuations: boolean[] = [];
   /** A blank line goes before the next line, unless that line opens or closes a block. */
   private blankRequested = false;
   /** Nothing has been printed inside the block opened last. */
@@ -638,6 +648,7 @@ class Printer {
       const piece = pending.pop()!;
       if ('atom' in piece) this.write(piece.atom, piece.at, piece.pad);
       else if ('tokens' in piece) this.writeTokens(piece.tokens, piece.at, piece.pad, piece.glued);
+      else if ('lineBreak' in piece) this.listBreak(piece.at, piece.indent);
       else pending.push(...this.pieces(piece.expr, piece.pad).reverse());
     }
   }
@@ -659,6 +670,7 @@ class Printer {
       case 'Path':
         return [{ tokens: e.segments.flatMap((s, i) => (i > 0 ? ['.', s.name] : [s.name])), at: e.span.start, pad, glued: true }];
       case 'Array':
+        if (this.listPerLine(e)) return this.listPerLinePieces(e, pad);
         return [
           atom('[', e.span.start, pad),
           ...e.elements.flatMap((element, i): Piece[] => [
@@ -709,6 +721,57 @@ class Printer {
     }
   }
 
+  /**
+   * A list goes one element per line when the author wrote it over several lines, when a comment
+   * is inside it (the comment then keeps a line of its own), or when it would pass LIST_WIDTH.
+   */
+  private listPerLine(e: A.Expr & { kind: 'Array' }): boolean {
+    if (e.elements.length < 2) return false;
+    const inner = this.text.slice(e.span.start, e.span.end);
+    if (inner.includes('\n') || this.hasCommentsInside(e.span)) return true;
+    const width = e.elements.reduce((sum, el) => sum + this.source(el.span).replace(/\s+/g, ' ').length + 2, 0);
+    return this.line.length + 1 + width > LIST_WIDTH;
+  }
+
+  /** `[`, then each element on its own line with a comma after it (the last too), then `]` on its own line. */
+  private listPerLinePieces(e: A.Expr & { kind: 'Array' }, pad: Pad): Piece[] {
+    const close = this.closingBrace(e.span);
+    return [
+      { atom: '[', at: e.span.start, pad },
+      ...e.elements.flatMap((element, i): Piece[] => {
+        const comma = this.tokens[this.tokenIndexAtOrAfter(element.span.end)];
+        const at = comma?.tokenType === T.Comma && comma.startOffset < close ? comma.startOffset : undefined;
+        return [{ lineBreak: true, at: element.span.start, indent: i === 0 ? 1 : 0 }, { expr: element, pad: 0 }, { atom: ',', at, pad: 0 }];
+      }),
+      { lineBreak: true, at: close, indent: -1 },
+      { atom: ']', at: close, pad: 0 },
+    ];
+  }
+
+  /**
+   * Ends the line inside a list printed one element per line. A comment after an element stays at
+   * the end of its line; a comment on a line of its own keeps one, at the elements' indentation.
+   */
+  private listBreak(at: number, indent: 1 | 0 | -1): void {
+    while (this.nextComment < this.comments.length) {
+      const comment = this.comments[this.nextComment]!;
+      if (comment.span.start >= at || this.newlinesBefore(comment.span.start) > 0) break;
+      this.emitComment(comment);
+      this.nextComment++;
+    }
+    this.pushLine();
+    if (indent === 1) {
+      this.listContinuations.push(this.continuation);
+      this.depth++;
+    }
+    this.continuation = false;
+    this.flushComments(at);
+    if (indent === -1) {
+      this.depth--;
+      this.continuation = this.listContinuations.pop() ?? false;
+    }
+  }
+
   private callPieces(e: A.CallExpr, pad: Pad): Piece[] {
     const pieces: Piece[] = [
       { atom: e.fn, at: e.fnSpan.start, pad },
@@ -729,7 +792,7 @@ class Printer {
     for (const piece of pieces) {
       if ('atom' in piece) this.write(piece.atom, piece.at, piece.pad);
       else if ('tokens' in piece) this.writeTokens(piece.tokens, piece.at, piece.pad, piece.glued);
-      else this.expr(piece.expr, piece.pad);
+      else if ('expr' in piece) this.expr(piece.expr, piece.pad);
     }
   }
 
