@@ -96,3 +96,36 @@ describe('mql eval: the schema key names the leads', () => {
     );
   });
 });
+
+describe('examples/crm-export: the committed CRM export with its rules', () => {
+  it('names leads by "Lead Number", reads "Select"/"N/A"/"-" as not given, and scores time and visits with min/clamp/round', () => {
+    const run = mql(['eval', 'examples/crm-export/crm.mql', '--data', 'examples/crm-export/export.csv', '--now', EXAMPLE_NOW, '--format', 'csv']);
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n').map((line) => line.split(',').slice(0, 6).join(','))).toEqual([
+      'id,stage,time_points,visit_points,fit,interest',
+      '660737,none,0,0,0,0',
+      '660728,MQL,18,3,30,51',
+      '660727,SQL,20,10,45,75',
+      // "Head of Strategic Purchasing": `contains any` the buyer titles, -30.
+      '660719,none,16.4,1,0,17.4',
+      // "Do Not Email" is Yes.
+      '660681,none,20,2,45,67',
+      // "Select" source, "N/A" specialization: no points, no SQL.
+      '660680,none,3.05,1,0,4.05',
+      '660673,SQL,11,3,45,59',
+      '660664,none,0,0,0,0',
+      '660624,none,7.9,2,5,14.9',
+      '660616,SQL,14.2,4,45,63.2',
+      '',
+    ]);
+    expect(run.stderr).toBe(
+      [
+        'Evaluated 10 leads at 2026-11-01T00:00:00.000Z',
+        '  reached (qualified, counted in every stage reached): MQL 4, SQL 3',
+        '  furthest stage (each lead once): MQL 1, SQL 3, none 6',
+        KEY_IDS,
+        '',
+      ].join('\n'),
+    );
+  });
+});

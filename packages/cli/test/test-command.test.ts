@@ -38,16 +38,28 @@ const EXAMPLE_TESTS = [
   'Activity older than every window counts for nothing',
 ];
 const example = sourceLines(join(ROOT, 'examples/b2b-funnel/funnel.mql'));
+/** examples/crm-export: the lead key, placeholders, `contains any` and numeric functions. */
+const CRM_TESTS = [
+  'A working professional who spent half an hour on the site is an MQL',
+  '"Select" and "N/A" are not given: no points for them, and `is missing` holds',
+  'Time on site counts at most 20 points, visits at most 10',
+  'A procurement title buys for others, whatever its other words',
+  'A lead that asked not to be emailed is never an MQL',
+];
+const crm = sourceLines(join(ROOT, 'examples/crm-export/crm.mql'));
 
 describe('mql test', () => {
-  it('runs the example’s six tests, all passing, and ends with the CI summary line', () => {
+  it('runs the examples’ eleven tests, all passing, and ends with the CI summary line', () => {
     const run = mql(['test', 'examples']);
     expect(run).toEqual({
       status: 0,
       stderr: '',
-      stdout: [...EXAMPLE_TESTS.map((description) => `✓ ${description}  examples/b2b-funnel/funnel.mql:${example.test(description)}`), '6 passed, 0 failed', ''].join(
-        '\n',
-      ),
+      stdout: [
+        ...EXAMPLE_TESTS.map((description) => `✓ ${description}  examples/b2b-funnel/funnel.mql:${example.test(description)}`),
+        ...CRM_TESTS.map((description) => `✓ ${description}  examples/crm-export/crm.mql:${crm.test(description)}`),
+        '11 passed, 0 failed',
+        '',
+      ].join('\n'),
     });
   });
 
