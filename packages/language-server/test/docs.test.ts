@@ -1,5 +1,5 @@
 // Built-in documentation through the protocol: hover on every keyword, operator and duration of the
-// example program shows its entry of core's table (word-docs.ts), and every diagnostic's code links
+// example program shows its entry of core's table (word-docs.ts), completion items carry it, and every diagnostic's code links
 // to its section of docs/diagnostics.md (codeDescription).
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -75,6 +75,20 @@ describe('hover documentation', () => {
       contents: { kind: 'markdown', value: `\`\`\`mql\na >= b\n\`\`\`\n\n${OPERATOR_DOCS['>=']!.doc}\n\noperator` },
       range: { start: { line: 2, character: 43 }, end: { line: 2, character: 45 } },
     });
+  });
+});
+
+describe('completion documentation', () => {
+  it('keyword and operator items carry the same text as their hover', async () => {
+    const text = 'lead { n?: number }\nsegment s = n ';
+    client = await LspClient.start(workspaceFolder({ 'a.mql': text }));
+    await client.open('a.mql', text);
+    const list = await client.request<{ items: { label: string; documentation?: { value: string } }[] }>('textDocument/completion', {
+      textDocument: { uri: client.uri('a.mql') },
+      position: position(text, text.length),
+    });
+    const doc = (label: string) => list.items.find((i) => i.label === label)?.documentation?.value;
+    expect([doc('between'), doc('>=')]).toEqual([KEYWORD_DOCS.between.doc, OPERATOR_DOCS['>=']!.doc]);
   });
 });
 

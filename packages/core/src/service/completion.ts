@@ -31,6 +31,7 @@ import {
 } from './completion-context.js';
 import { BLOCK_SNIPPETS, type Snippet } from './snippets.js';
 import { declarationIndexBefore, programFile, shortTypeText, tokenEnd } from './source.js';
+import { KEYWORD_DOCS, OPERATOR_DOCS } from './word-docs.js';
 
 export type CompletionKind =
   | 'keyword'
@@ -397,7 +398,9 @@ class Completer {
     // (LANGUAGE.md §4), the symbols `>=` and `==` included.
     const operators = this.context.next.some((s) => s.nextTokenType === T.Between) ? operatorsFor(this.operandType()) : undefined;
     if (operators) {
-      for (const symbol of SYMBOL_OPERATORS) if (operators.has(symbol)) items.push({ label: symbol, kind: 'keyword', detail: 'operator', sortText: '3' });
+      for (const symbol of SYMBOL_OPERATORS) {
+        if (operators.has(symbol)) items.push({ label: symbol, kind: 'keyword', detail: 'operator', documentation: OPERATOR_DOCS[symbol]?.doc, sortText: '3' });
+      }
     }
     if (this.afterFieldType()) items.push({ label: 'key', kind: 'keyword', detail: "marks the lead's id field", sortText: '4' });
     for (const suggestion of this.context.next) {
@@ -410,7 +413,7 @@ class Completer {
         continue;
       }
       const phrase = PHRASES[word] ?? word;
-      items.push({ label: phrase, kind: 'keyword', sortText: '4' });
+      items.push({ label: phrase, kind: 'keyword', documentation: KEYWORD_DOCS[word as T.Keyword].doc, sortText: '4' });
       if (word === 'is') items.push({ label: 'is set', kind: 'keyword', sortText: '4' }, { label: 'is missing', kind: 'keyword', sortText: '4' });
       if (word === 'not' && suggestion.ruleStack[suggestion.ruleStack.length - 1] === 'predicate' && (!operators || operators.has('not in'))) {
         items.push({ label: 'not in', kind: 'keyword', sortText: '4' });
