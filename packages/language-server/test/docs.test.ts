@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Hover } from 'vscode-languageserver-protocol';
 import { durationDoc, KEYWORD_DOCS, OPERATOR_DOCS, tokenize, type Keyword } from '@mql/core';
-import { LspClient, workspaceFolder } from './lsp-client.js';
+import { LspClient, positionAt, workspaceFolder } from './lsp-client.js';
 
 const repo = path.resolve(import.meta.dirname, '..', '..', '..');
 const LEAD = readFileSync(path.join(repo, 'examples', 'b2b-funnel', 'lead.mql'), 'utf8');
@@ -19,12 +19,6 @@ afterEach(async () => {
   await client?.stop();
   client = undefined;
 });
-
-/** Line and character of an offset. */
-function position(text: string, offset: number) {
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length - 1, character: before[before.length - 1]!.length };
-}
 
 describe('hover documentation', () => {
   it('every keyword, operator and duration of the example shows its documentation', async () => {
@@ -45,10 +39,10 @@ describe('hover documentation', () => {
         if (expected === undefined) continue;
         // `max(` is the function, and `lead` in `lead.x` a path: they have hovers of their own.
         if (tokens[i + 1]?.image === '(' && word === 'max') continue;
-        const hover = await lsp.request<Hover | null>('textDocument/hover', { textDocument: { uri: lsp.uri(name) }, position: position(text, token.startOffset) });
+        const hover = await lsp.request<Hover | null>('textDocument/hover', { textDocument: { uri: lsp.uri(name) }, position: positionAt(text, token.startOffset) });
         hovered++;
         const value = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
-        if (!value.includes(expected)) missing.push(`${name}:${position(text, token.startOffset).line + 1} ${word}: ${value.slice(0, 60) || 'no hover'}`);
+        if (!value.includes(expected)) missing.push(`${name}:${positionAt(text, token.startOffset).line + 1} ${word}: ${value.slice(0, 60) || 'no hover'}`);
       }
     }
     expect(missing).toEqual([]);
@@ -59,7 +53,7 @@ describe('hover documentation', () => {
     const text = 'lead { visits?: number }\nevent page_view { url: string }\nsegment busy = count(page_view within 36h) >= 3\n';
     client = await LspClient.start(workspaceFolder({ 'a.mql': text }));
     await client.open('a.mql', text);
-    const at = (needle: string) => ({ textDocument: { uri: client!.uri('a.mql') }, position: position(text, text.indexOf(needle)) });
+    const at = (needle: string) => ({ textDocument: { uri: client!.uri('a.mql') }, position: positionAt(text, text.indexOf(needle)) });
     expect(await client.request('textDocument/hover', at('within'))).toEqual({
       contents: { kind: 'markdown', value: `\`\`\`mql\n${KEYWORD_DOCS.within.usage}\n\`\`\`\n\n${KEYWORD_DOCS.within.doc}\n\nkeyword` },
       range: { start: { line: 2, character: 31 }, end: { line: 2, character: 37 } },
@@ -85,7 +79,7 @@ describe('completion documentation', () => {
     await client.open('a.mql', text);
     const list = await client.request<{ items: { label: string; documentation?: { value: string } }[] }>('textDocument/completion', {
       textDocument: { uri: client.uri('a.mql') },
-      position: position(text, text.length),
+      position: positionAt(text, text.length),
     });
     const doc = (label: string) => list.items.find((i) => i.label === label)?.documentation?.value;
     expect([doc('between'), doc('>=')]).toEqual([KEYWORD_DOCS.between.doc, OPERATOR_DOCS['>=']!.doc]);

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DocumentLink, Location, SelectionRange, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { RULES, SCHEMA } from './fixtures.js';
-import { LspClient, workspaceFolder } from './lsp-client.js';
+import { LspClient, positionAt, workspaceFolder } from './lsp-client.js';
 
 let client: LspClient | undefined;
 afterEach(async () => {
@@ -12,18 +12,12 @@ afterEach(async () => {
   client = undefined;
 });
 
-/** Line and character of an offset. */
-function position(text: string, offset: number) {
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length - 1, character: before[before.length - 1]!.length };
-}
-
 /** The range of the nth occurrence of `needle`. */
 function rangeOf(text: string, needle: string, nth = 1) {
   let at = -1;
   for (let i = 0; i < nth; i++) at = text.indexOf(needle, at + 1);
   if (at < 0) throw new Error(`no ${needle}`);
-  return { start: position(text, at), end: position(text, at + needle.length) };
+  return { start: positionAt(text, at), end: positionAt(text, at + needle.length) };
 }
 
 async function start(files: Record<string, string>, open: string): Promise<LspClient> {
@@ -59,7 +53,7 @@ describe('selection ranges', () => {
   it('grow from the name under the cursor to each enclosing construct, the declaration and the file', async () => {
     const lsp = await start({ 'schema.mql': SCHEMA, 'rules.mql': RULES }, 'rules.mql');
     const offset = RULES.indexOf('fit >= 30\n  reject');
-    const [chain] = await lsp.request<SelectionRange[]>('textDocument/selectionRange', { textDocument: { uri: lsp.uri('rules.mql') }, positions: [position(RULES, offset + 1)] });
+    const [chain] = await lsp.request<SelectionRange[]>('textDocument/selectionRange', { textDocument: { uri: lsp.uri('rules.mql') }, positions: [positionAt(RULES, offset + 1)] });
     const lines = RULES.split('\n');
     const texts: string[] = [];
     for (let range: SelectionRange | undefined = chain; range; range = range.parent) {
@@ -67,7 +61,7 @@ describe('selection ranges', () => {
       texts.push(start.line === end.line ? lines[start.line]!.slice(start.character, end.character) : `${start.line}:${start.character}-${end.line}:${end.character}`);
     }
     const stage = rangeOf(RULES, 'stage MQL');
-    const stageEnd = position(RULES, RULES.indexOf('}', RULES.indexOf('stage MQL')) + 1);
+    const stageEnd = positionAt(RULES, RULES.indexOf('}', RULES.indexOf('stage MQL')) + 1);
     expect(texts).toEqual(['fit', 'fit >= 30', 'require "Fits": fit >= 30', `${stage.start.line}:0-${stageEnd.line}:${stageEnd.character}`, `0:0-${lines.length - 1}:0`]);
   });
 });
