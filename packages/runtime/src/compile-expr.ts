@@ -6,13 +6,13 @@
 // are already lower-cased (record fields at validation, constants here), so case-insensitive
 // comparison is plain `===`.
 
-import type { EventQuery, Expr, FieldType, MathFunction } from '@mql/artifact';
+import type { EventQuery, Expr, MathFunction } from '@mql/artifact';
 import type { Condition, Fn } from './context.js';
 import { DAY_MS } from './context.js';
 import { fail } from './errors.js';
 import type { NameTable } from './names.js';
 import type { QueryTable } from './queries.js';
-import type { EventModel, RecordModel } from './schema.js';
+import { comparedLowerCase, type EventModel, type RecordModel } from './schema.js';
 
 export interface CompileEnv {
   model: RecordModel;
@@ -131,7 +131,7 @@ function compileAttr(name: string, env: CompileEnv, scope: EventModel | undefine
   if (node === undefined) fail(env, `unknown attribute "${name}" of event "${scope.name}"`);
   node.read = true;
   const slot = node.slot;
-  if (!isText(node.type)) {
+  if (!comparedLowerCase(node.type)) {
     return (ctx, ev) => {
       const list = ctx.events[type]!;
       return list.values[ev * list.width + slot];
@@ -151,11 +151,6 @@ function compileAttr(name: string, env: CompileEnv, scope: EventModel | undefine
   };
 }
 
-/** Whether a field's comparison form is lower-cased text (strings, emails, enums, and lists of them). */
-function isText(type: FieldType): boolean {
-  const leaf = type.kind === 'list' ? type.element : type;
-  return leaf.kind === 'string' || leaf.kind === 'email' || leaf.kind === 'enum';
-}
 
 /** `.domain` is after the last `@` (already lower-case), `.local` before it; missing without `@`. */
 function compileEmailPart(part: 'domain' | 'local', of: Fn): Fn {

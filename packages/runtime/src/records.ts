@@ -12,7 +12,7 @@ import type { FieldType } from '@mql/artifact';
 import type { EventList, NormRecord } from './context.js';
 import { parseInputDate } from './dates.js';
 import type { RecordError } from './result.js';
-import { isPlaceholder, type FieldNode, type FieldTable, type RecordModel } from './schema.js';
+import { comparedLowerCase, isPlaceholder, type FieldNode, type FieldTable, type RecordModel } from './schema.js';
 
 /** A record read successfully is valid until the reader reads the next one (its buffers are reused). */
 export type ReadResult = { readonly ok: true; readonly record: NormRecord } | { ok: false; errors: RecordError[] };
@@ -259,7 +259,7 @@ function makeLeaf(type: FieldType): Leaf {
   switch (type.kind) {
     case 'string':
     case 'email':
-      return { kind: 'string', members: undefined, lowers: true, expected: 'a string' };
+      return { kind: 'string', members: undefined, lowers: comparedLowerCase(type), expected: 'a string' };
     case 'number':
       return { kind: 'number', members: undefined, lowers: false, expected: 'a number' };
     case 'bool':
@@ -270,7 +270,7 @@ function makeLeaf(type: FieldType): Leaf {
       return {
         kind: 'enum',
         members: new Set(type.members.map((m) => m.toLowerCase())),
-        lowers: true,
+        lowers: comparedLowerCase(type),
         expected: `one of ${type.members.map((m) => JSON.stringify(m)).join(', ')}`,
       };
     case 'object':

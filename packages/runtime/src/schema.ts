@@ -93,3 +93,12 @@ export function foldPlaceholder(value: string): string {
 export function isPlaceholder(node: FieldNode, value: unknown): boolean {
   return node.placeholders !== undefined && typeof value === 'string' && node.placeholders.has(foldPlaceholder(value));
 }
+
+/**
+ * Whether a field's comparison form is lower-cased text: strings, emails and enums, and lists of
+ * them (the record reader lowers lead fields, compileAttr event attributes on first read).
+ */
+export function comparedLowerCase(type: FieldType): boolean {
+  const leaf = type.kind === 'list' ? type.element : type;
+  return leaf.kind === 'string' || leaf.kind === 'email' || leaf.kind === 'enum';
+}
