@@ -82,7 +82,7 @@ describe.skipIf(missing !== undefined)('the extension in code-server', () => {
 
   it('shows the live sample counts as code lenses on the stages', { timeout: 90_000 }, async () => {
     const lenses = await waitFor(async () => {
-      const texts = await page.$$eval('.codelens-decoration', (nodes) => nodes.map((n) => (n as { textContent: string | null }).textContent ?? ''));
+      const texts = await textsOf('.codelens-decoration');
       return texts.some((t) => /sample leads/.test(t)) ? texts : undefined;
     }, 60_000);
     expect(lenses.filter((t) => /of 5,000 sample leads reach/.test(t)).length).toBeGreaterThanOrEqual(3); // MQL, SAL, SQO
@@ -97,7 +97,7 @@ describe.skipIf(missing !== undefined)('the extension in code-server', () => {
     await command('Test: Run All Tests');
     await command('Testing: Focus on Test Explorer View');
     const summary = await waitFor(async () => {
-      const text = await page.$eval('.test-explorer', (n) => (n as { textContent: string | null }).textContent ?? '').catch(() => '');
+      const text = await textOf('.test-explorer');
       return text.includes(`${declared}/${declared}`) ? text : undefined;
     }, 90_000);
     expect(summary).toContain(`${declared}/${declared}`);
@@ -106,18 +106,12 @@ describe.skipIf(missing !== undefined)('the extension in code-server', () => {
   });
 
   it('puts a diagnostic with a "did you mean" on a mistyped field', { timeout: 90_000 }, async () => {
-    await command('View: Close Panel');
-    await page.click(EDITOR);
-    await page.keyboard.down('Control');
-    await page.keyboard.press('End');
-    await page.keyboard.up('Control');
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('segment typo = titel contains "x"');
+    await typeOnNewLastLine('segment typo = titel contains "x"');
     await page.keyboard.press('Escape');
     await page.waitForSelector(`${EDITOR_ROOT} .squiggly-error`, { timeout: 30_000 });
     await command('View: Focus Problems (Errors, Warnings, Infos)');
     const problems = await waitFor(async () => {
-      const text = await page.$eval('.markers-panel', (n) => (n as { textContent: string | null }).textContent ?? '').catch(() => '');
+      const text = await textOf('.markers-panel');
       return text.includes('titel') ? text : undefined;
     }, 30_000);
     expect(problems).toMatch(/titel/);
@@ -126,30 +120,45 @@ describe.skipIf(missing !== undefined)('the extension in code-server', () => {
   });
 
   it('completes a field name and accepts it with Enter', { timeout: 90_000 }, async () => {
-    await command('View: Close Panel');
-    await page.click(EDITOR);
-    await page.keyboard.down('Control');
-    await page.keyboard.press('End');
-    await page.keyboard.up('Control');
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('segment typed = senio');
+    await typeOnNewLastLine('segment typed = senio');
     await page.keyboard.down('Control');
     await page.keyboard.press('Space');
     await page.keyboard.up('Control');
     await waitFor(async () => {
-      const text = await page.$eval('.suggest-widget.visible', (n) => (n as { textContent: string | null }).textContent ?? '').catch(() => '');
+      const text = await textOf('.suggest-widget.visible');
       return text.includes('seniority') ? text : undefined;
     }, 30_000);
     await page.screenshot({ path: path.join(SHOTS, 'code-server-4-completion.png') });
     await page.keyboard.press('Enter');
     const line = await waitFor(async () => {
-      const lines = await page.$$eval(`${EDITOR_ROOT} .view-line`, (nodes) => nodes.map((n) => (n as { textContent: string | null }).textContent ?? ''));
+      const lines = await textsOf(`${EDITOR_ROOT} .view-line`);
       return lines.find((l) => l.replace(/\u00a0/g, ' ').startsWith('segment typed = seniority'));
     }, 10_000);
     expect(line.replace(/\u00a0/g, ' ')).toBe('segment typed = seniority');
     expect(consoleErrors).toEqual([]);
   });
 });
+
+/** The text of the first element `selector` finds, or '' while there is none. */
+async function textOf(selector: string): Promise<string> {
+  return page.$eval(selector, (n) => (n as { textContent: string | null }).textContent ?? '').catch(() => '');
+}
+
+/** The texts of every element `selector` finds. */
+async function textsOf(selector: string): Promise<string[]> {
+  return page.$$eval(selector, (nodes) => nodes.map((n) => (n as { textContent: string | null }).textContent ?? ''));
+}
+
+/** Closes the panel, goes to the end of the editor's text and types `text` on a new line. */
+async function typeOnNewLastLine(text: string): Promise<void> {
+  await command('View: Close Panel');
+  await page.click(EDITOR);
+  await page.keyboard.down('Control');
+  await page.keyboard.press('End');
+  await page.keyboard.up('Control');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(text);
+}
 
 /** Runs a command from the command palette. */
 async function command(name: string): Promise<void> {
