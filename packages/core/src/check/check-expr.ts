@@ -224,14 +224,7 @@ export class ExprChecker {
       ...[...this.symbols.declarations.values()].filter((d) => d.kind !== 'event' && d.kind !== 'stage').map((d) => d.name),
       ...(this.symbols.lead ? this.symbols.lead.fields.keys() : []),
     ].filter((candidate) => candidate !== scope.owner); // a declaration cannot use itself
-    const guess = suggest(name.name, candidates);
-    this.report({
-      code: 'MQL2001',
-      file: scope.file,
-      span: name.span,
-      args: { name: name.name, hint: didYouMean(guess) },
-      fixes: replaceFix(scope.file, name.span, guess),
-    });
+    this.report(unknownNameDiagnostic(scope.file, name, candidates));
     return ERROR;
   }
 
@@ -584,6 +577,12 @@ export class ExprChecker {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** MQL2001 for a name that is not declared, with the closest of `candidates` as "did you mean" and its fix. */
+export function unknownNameDiagnostic(file: string, name: Identifier, candidates: Iterable<string>): DiagnosticInit {
+  const guess = suggest(name.name, candidates);
+  return { code: 'MQL2001', file, span: name.span, args: { name: name.name, hint: didYouMean(guess) }, fixes: replaceFix(file, name.span, guess) };
+}
 
 export function didYouMean(guess: string | undefined, quote = '`'): string {
   return guess ? `; did you mean ${quote}${guess}${quote}?` : '';

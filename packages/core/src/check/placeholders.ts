@@ -10,8 +10,7 @@
 
 import type { Placeholders } from '../syntax/ast.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics.js';
-import { didYouMean, replaceFix, withArticle } from './check-expr.js';
-import { suggest } from './suggest.js';
+import { unknownNameDiagnostic, withArticle } from './check-expr.js';
 import { declKey, type ProgramSymbols } from './symbols.js';
 import { enumHasMember, type FieldInfo } from './types.js';
 
@@ -65,15 +64,6 @@ function listValues(symbols: ProgramSymbols, field: FieldInfo, decl: Placeholder
     return undefined;
   }
   const lists = [...symbols.declarations.values()].filter((d) => d.kind === 'list').map((d) => d.name);
-  const guess = suggest(name.name, lists);
-  diagnostics.push(
-    makeDiagnostic({
-      code: 'MQL2001',
-      file: field.file,
-      span: name.span,
-      args: { name: name.name, hint: didYouMean(guess) },
-      fixes: replaceFix(field.file, name.span, guess),
-    }),
-  );
+  diagnostics.push(makeDiagnostic(unknownNameDiagnostic(field.file, name, lists)));
   return undefined;
 }
