@@ -30,7 +30,19 @@ interface FieldCheck {
   isList: boolean;
   /** An object's fields. */
   children: FieldCheck[];
+  /**
+   * PLAIN_STRING, PLAIN_BOOL or PLAIN_NUMBER when any value of that JS type is valid and needs no
+   * conversion (a string, email, bool or number field without placeholders), else NOT_PLAIN.
+   */
+  plain: number;
+  /** A plain string compared lower-cased (the reader lowers lead fields only, see readFields). */
+  lowers: boolean;
 }
+
+const NOT_PLAIN = 0;
+const PLAIN_STRING = 1;
+const PLAIN_BOOL = 2;
+const PLAIN_NUMBER = 3;
 
 interface TableReader {
   fields: FieldCheck[];
@@ -45,6 +57,9 @@ interface EventReader extends TableReader {
 export class RecordReader {
   private readonly lead: TableReader;
   private readonly events: Map<string, EventReader>;
+  /** The declared event type names and their readers, in the same order (see readerOf). */
+  private readonly typeNames: string[];
+  private readonly typeReaders: EventReader[];
   /** The record every read fills in, reused (evaluation is synchronous and keeps no reference). */
   private readonly record: NormRecord;
   /** The successful result, reused like the record it holds. */
@@ -56,6 +71,8 @@ export class RecordReader {
     this.lead = tableReader(model.lead);
     this.events = new Map();
     for (const event of model.events) this.events.set(event.name, { ...tableReader(event), index: event.index });
+    this.typeNames = model.events.map((e) => e.name);
+    this.typeReaders = this.typeNames.map((name) => this.events.get(name)!);
     // Event types also match in another letter case, since CRM data varies (exact names win).
     for (const event of model.events) {
       const lower = event.name.toLowerCase();
@@ -87,6 +104,16 @@ export class RecordReader {
     return errors.length === 0 ? this.okResult : { ok: false, errors: errors.slice() };
   }
 
+  /**
+   * The reader of an event type. A scan of the declared names by `===` (a length test, then a short
+   * compare) beats hashing the type for the handful of types a program declares.
+   */
+  private readerOf(type: string): EventReader | undefined {
+    const names = this.typeNames;
+    for (let t = 0; t < names.length; t++) if (names[t] === type) return this.typeReaders[t];
+    return this.events.get(type) ?? this.events.get(type.toLowerCase());
+  }
+
   /** Events into their type's list; unknown types are skipped, an invalid event only adds errors. */
   private readEvents(list: unknown, errors: RecordError[]): void {
     const byType = this.record.events;
@@ -99,6 +126,8 @@ export class RecordReader {
       errors.push({ path: 'events', message: `expected a list of events, got ${describe(list)}` });
       return;
     }
+    let lastType: string | undefined;
+    let lastReader: EventReader | undefined;
     for (let i = 0; i < list.length; i++) {
       const input: unknown = list[i];
       if (!isPlainObject(input)) {
@@ -111,8 +140,11 @@ export class RecordReader {
         errors.push({ path: errorPath('type', i), message });
         continue;
       }
-      const reader = this.events.get(type) ?? this.events.get(type.toLowerCase());
+      // Events of one type often come in runs, so the last type's reader is tried first.
+      let reader = type === lastType ? lastReader : this.readerOf(type);
       if (reader === undefined) continue; // unknown event types are ignored (§10)
+      lastType = type;
+      lastReader = reader;
 
       const at = parseInputDate(input.at);
       if (at === undefined) {
@@ -156,9 +188,25 @@ function tableReader(table: FieldTable): TableReader {
 
 function fieldCheck(node: FieldNode): FieldCheck {
   const { type } = node;
-  if (type.kind === 'object') return { node, leaf: undefined, isList: false, children: node.children.map(fieldCheck) };
-  if (type.kind === 'list') return { node, leaf: makeLeaf(type.element), isList: true, children: [] };
-  return { node, leaf: makeLeaf(type), isList: false, children: [] };
+  if (type.kind === 'object') return { node, leaf: undefined, isList: false, children: node.children.map(fieldCheck), plain: NOT_PLAIN, lowers: false };
+  if (type.kind === 'list') return { node, leaf: makeLeaf(type.element), isList: true, children: [], plain: NOT_PLAIN, lowers: false };
+  const leaf = makeLeaf(type);
+  return { node, leaf, isList: false, children: [], plain: plainKind(node), lowers: leaf.lowers };
+}
+
+function plainKind(node: FieldNode): number {
+  if (node.placeholders !== undefined) return NOT_PLAIN;
+  switch (node.type.kind) {
+    case 'string':
+    case 'email':
+      return PLAIN_STRING;
+    case 'bool':
+      return PLAIN_BOOL;
+    case 'number':
+      return PLAIN_NUMBER;
+    default:
+      return NOT_PLAIN;
+  }
 }
 
 /**
@@ -184,22 +232,35 @@ function readFields(
     const node = check.node;
     // An own property only, so a key like `constructor` never reads the prototype.
     const value = node.inherited && !Object.hasOwn(input, node.key) ? undefined : input[node.key];
-    if (value === undefined || value === null || (node.placeholders !== undefined && isPlaceholder(node, value))) {
-      if (!node.optional) errors.push({ path: errorPath(node.path, eventIndex), message: placeholderNote(MISSING_MESSAGE, value) });
-      continue;
+    // The usual field, a scalar of the right type without placeholders, is checked and kept here;
+    // anything else (missing, a placeholder, a wrong type, an enum, a date, an object or a list)
+    // takes readField.
+    const kind = check.plain;
+    if (kind === PLAIN_STRING ? typeof value === 'string' : kind === PLAIN_BOOL ? typeof value === 'boolean' : kind === PLAIN_NUMBER && typeof value === 'number' && value - value === 0) {
+      if (raw !== undefined && node.shown) raw[node.slot] = value;
+      if (node.read) low[base + node.slot] = check.lowers && eventIndex < 0 ? (value as string).toLowerCase() : value;
+    } else readField(check, value, raw, low, base, errors, eventIndex);
+  }
+}
+
+/** One field's value, read from its input object by the caller. */
+function readField(check: FieldCheck, value: unknown, raw: unknown[] | undefined, low: unknown[], base: number, errors: RecordError[], eventIndex: number): void {
+  const node = check.node;
+  if (value === undefined || value === null || (node.placeholders !== undefined && isPlaceholder(node, value))) {
+    if (!node.optional) errors.push({ path: errorPath(node.path, eventIndex), message: placeholderNote(MISSING_MESSAGE, value) });
+    return;
+  }
+  const leaf = check.leaf;
+  if (leaf === undefined) readObject(check, value, raw, low, base, errors, eventIndex);
+  else if (check.isList) readList(check, leaf, value, raw, low, base, errors, eventIndex);
+  else {
+    const converted = convertLeaf(leaf, value);
+    if (converted === INVALID) {
+      errors.push({ path: errorPath(node.path, eventIndex), message: `expected ${leaf.expected}, got ${describe(value)}` });
+      return;
     }
-    const leaf = check.leaf;
-    if (leaf === undefined) readObject(check, value, raw, low, base, errors, eventIndex);
-    else if (check.isList) readList(check, leaf, value, raw, low, base, errors, eventIndex);
-    else {
-      const converted = convertLeaf(leaf, value);
-      if (converted === INVALID) {
-        errors.push({ path: errorPath(node.path, eventIndex), message: `expected ${leaf.expected}, got ${describe(value)}` });
-        continue;
-      }
-      if (raw !== undefined && node.shown) raw[node.slot] = converted;
-      if (node.read) low[base + node.slot] = leaf.lowers && eventIndex < 0 ? (converted as string).toLowerCase() : converted;
-    }
+    if (raw !== undefined && node.shown) raw[node.slot] = converted;
+    if (node.read) low[base + node.slot] = leaf.lowers && eventIndex < 0 ? (converted as string).toLowerCase() : converted;
   }
 }
 
