@@ -63,20 +63,24 @@ export function compileExpr(expr: Expr, env: CompileEnv, scope?: EventModel): Fn
     }
     case 'arith':
       return compileArith(expr.fn, sub(expr.left), sub(expr.right));
-    case 'compare':
-      return compileCompare(expr.cmp, sub(expr.left), sub(expr.right));
+    case 'compare': {
+      const right = constantOf(expr.right);
+      return right === NOT_CONSTANT ? compileCompare(expr.cmp, sub(expr.left), sub(expr.right)) : compareWith(expr.cmp, sub(expr.left), right);
+    }
     case 'in':
       return compileIn(expr.negated, sub(expr.subject), expr.list, sub);
     case 'contains':
-      return expr.on === 'list'
-        ? compileListContains(sub(expr.subject), sub(expr.value))
-        : compileText((s, v) => s.includes(v), sub(expr.subject), sub(expr.value));
+      if (expr.on === 'list') return compileListContains(sub(expr.subject), sub(expr.value));
+      return compileTextTest(expr.op, sub(expr.subject), expr.value, sub);
     case 'starts_with':
-      return compileText((s, v) => s.startsWith(v), sub(expr.subject), sub(expr.value));
     case 'ends_with':
-      return compileText((s, v) => s.endsWith(v), sub(expr.subject), sub(expr.value));
-    case 'between':
+      return compileTextTest(expr.op, sub(expr.subject), expr.value, sub);
+    case 'between': {
+      const low = constantOf(expr.low);
+      const high = constantOf(expr.high);
+      if (typeof low === 'number' && typeof high === 'number') return betweenNumbers(sub(expr.subject), low, high);
       return compileBetween(sub(expr.subject), sub(expr.low), sub(expr.high));
+    }
     case 'is_set': {
       const subject = sub(expr.subject);
       const negated = expr.negated;
@@ -105,7 +109,25 @@ export function compileExpr(expr: Expr, env: CompileEnv, scope?: EventModel): Fn
 /** A boolean condition: true only when the expression is exactly `true` (missing → false). */
 export function compileCondition(expr: Expr, env: CompileEnv, scope?: EventModel): Condition {
   const fn = compileExpr(expr, env, scope);
+  // Predicates already give exactly true or false; only a value (a field, an attribute) needs the test.
+  if (GIVES_BOOLEAN.has(expr.op)) return fn as Condition;
   return (ctx, ev) => fn(ctx, ev) === true;
+}
+
+/** The operators whose compiled closure always returns a boolean, never missing. */
+const GIVES_BOOLEAN: ReadonlySet<Expr['op']> = new Set<Expr['op']>([
+  'not', 'and', 'or', 'compare', 'in', 'contains', 'starts_with', 'ends_with', 'between', 'is_set', 'within', 'any', 'none', 'segment',
+]);
+
+const NOT_CONSTANT: unique symbol = Symbol('not a constant');
+
+/**
+ * A literal operand's value in comparison form (text lower-cased), known at load: the operators
+ * below then compare with it directly instead of calling a closure for it on every evaluation.
+ */
+function constantOf(expr: Expr): string | number | boolean | typeof NOT_CONSTANT {
+  if (expr.op !== 'literal') return NOT_CONSTANT;
+  return typeof expr.value === 'string' ? expr.value.toLowerCase() : expr.value;
 }
 
 function lowerAll(values: readonly (string | number)[]): readonly (string | number)[] {
@@ -270,6 +292,39 @@ function compileCompare(cmp: keyof typeof COMPARE, left: Fn, right: Fn): Fn {
   };
 }
 
+/** `x OP constant`: one closure per operator, so none calls another to compare. */
+function compareWith(cmp: keyof typeof COMPARE, left: Fn, b: string | number | boolean): Fn {
+  switch (cmp) {
+    case '==':
+      return (ctx, ev) => left(ctx, ev) === b;
+    case '!=':
+      return (ctx, ev) => {
+        const a = left(ctx, ev);
+        return a !== undefined && a !== b;
+      };
+    case '<':
+      return (ctx, ev) => {
+        const a = left(ctx, ev);
+        return a !== undefined && (a as number) < (b as number);
+      };
+    case '<=':
+      return (ctx, ev) => {
+        const a = left(ctx, ev);
+        return a !== undefined && (a as number) <= (b as number);
+      };
+    case '>':
+      return (ctx, ev) => {
+        const a = left(ctx, ev);
+        return a !== undefined && (a as number) > (b as number);
+      };
+    case '>=':
+      return (ctx, ev) => {
+        const a = left(ctx, ev);
+        return a !== undefined && (a as number) >= (b as number);
+      };
+  }
+}
+
 function compileIn(negated: boolean, subject: Fn, list: Expr, sub: (e: Expr) => Fn): Fn {
   if (list.op === 'list') {
     // The usual case: a literal or an inlined `list` declaration, hashed once.
@@ -295,6 +350,35 @@ function compileListContains(subject: Fn, value: Fn): Fn {
   };
 }
 
+/** `contains`, `starts with`, `ends with` on text; with a literal value (the usual case) no closure is called for it. */
+function compileTextTest(op: 'contains' | 'starts_with' | 'ends_with', subject: Fn, valueExpr: Expr, sub: (e: Expr) => Fn): Fn {
+  const v = constantOf(valueExpr);
+  if (typeof v !== 'string') return compileText(TEXT_TESTS[op], subject, sub(valueExpr));
+  switch (op) {
+    case 'contains':
+      return (ctx, ev) => {
+        const s = subject(ctx, ev);
+        return typeof s === 'string' && s.includes(v);
+      };
+    case 'starts_with':
+      return (ctx, ev) => {
+        const s = subject(ctx, ev);
+        return typeof s === 'string' && s.startsWith(v);
+      };
+    case 'ends_with':
+      return (ctx, ev) => {
+        const s = subject(ctx, ev);
+        return typeof s === 'string' && s.endsWith(v);
+      };
+  }
+}
+
+const TEXT_TESTS: Record<'contains' | 'starts_with' | 'ends_with', (subject: string, value: string) => boolean> = {
+  contains: (s, v) => s.includes(v),
+  starts_with: (s, v) => s.startsWith(v),
+  ends_with: (s, v) => s.endsWith(v),
+};
+
 function compileText(test: (subject: string, value: string) => boolean, subject: Fn, value: Fn): Fn {
   return (ctx, ev) => {
     const s = subject(ctx, ev);
@@ -311,6 +395,13 @@ function compileBetween(subject: Fn, low: Fn, high: Fn): Fn {
     const lo = low(ctx, ev);
     const hi = high(ctx, ev);
     return lo !== undefined && hi !== undefined && (v as number) >= (lo as number) && (v as number) <= (hi as number);
+  };
+}
+
+function betweenNumbers(subject: Fn, lo: number, hi: number): Fn {
+  return (ctx, ev) => {
+    const v = subject(ctx, ev);
+    return v !== undefined && (v as number) >= lo && (v as number) <= hi;
   };
 }
 
