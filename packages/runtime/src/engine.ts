@@ -164,7 +164,7 @@ export class Engine implements RulesEngine {
       now,
       memo: this.memoFor(memoSize),
       explain,
-      contributions: explain ? new Array<Contribution[]>(this.scoreNames.length) : [],
+      contributions: explain ? new Array<Contribution[]>(this.scoreNames.length) : NO_CONTRIBUTIONS,
       coverage,
     };
   }
@@ -197,6 +197,9 @@ export class Engine implements RulesEngine {
     return result;
   }
 }
+
+/** A lean evaluation records no contributions (scores.ts writes them only when explaining). */
+const NO_CONTRIBUTIONS: Contribution[][] = Object.freeze([]) as unknown as Contribution[][];
 
 function resolveNow(now: Date | number | string | undefined): number {
   if (now === undefined) return Date.now();

@@ -31,8 +31,15 @@ export interface StageOutcome {
   stages: Record<string, StageResult>;
 }
 
+/** Lean evaluation's per-stage state (StageProgram.known). */
+const UNKNOWN = 0;
+const QUALIFIED = 1;
+const NOT_QUALIFIED = 2;
+
 export class StageProgram {
   private readonly stages: CompiledStage[];
+  /** Whether each stage qualifies, during one lean evaluation (reused: evaluation is synchronous). */
+  private readonly known: Int8Array;
 
   /** `firstCounter`: the coverage counter of the first stage's first requirement (coverage.ts). */
   constructor(
@@ -57,6 +64,7 @@ export class StageProgram {
         rejections: stage.rejections.map(clause),
       };
     });
+    this.known = new Int8Array(this.stages.length);
     this.checkChains(env);
   }
 
@@ -84,12 +92,12 @@ export class StageProgram {
   }
 
   private lean(ctx: EvalContext): StageOutcome {
-    const qualified: (boolean | undefined)[] = new Array(this.stages.length).fill(undefined);
+    const known = this.known.fill(UNKNOWN);
     const stages: Record<string, StageResult> = {};
     let stage: string | null = null;
     for (let i = 0; i < this.stages.length; i++) {
       const name = this.stages[i]!.name;
-      const q = this.qualifies(i, ctx, qualified);
+      const q = this.qualifies(i, ctx, known);
       stages[name] = { qualified: q };
       if (q) stage = name;
     }
@@ -97,14 +105,14 @@ export class StageProgram {
   }
 
   /** Short-circuits: the `after` stage first, then requirements, then rejections. */
-  private qualifies(i: number, ctx: EvalContext, known: (boolean | undefined)[]): boolean {
-    const seen = known[i];
-    if (seen !== undefined) return seen;
+  private qualifies(i: number, ctx: EvalContext, known: Int8Array): boolean {
+    const seen = known[i]!;
+    if (seen !== UNKNOWN) return seen === QUALIFIED;
     const s = this.stages[i]!;
     let result = s.afterIndex === undefined || this.qualifies(s.afterIndex, ctx, known);
     for (let r = 0; result && r < s.requirements.length; r++) result = s.requirements[r]!.when(ctx, NO_EVENT);
     for (let r = 0; result && r < s.rejections.length; r++) result = !s.rejections[r]!.when(ctx, NO_EVENT);
-    known[i] = result;
+    known[i] = result ? QUALIFIED : NOT_QUALIFIED;
     return result;
   }
 
