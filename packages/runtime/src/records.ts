@@ -12,7 +12,7 @@ import type { FieldType } from '@mql/artifact';
 import type { EventList, NormRecord } from './context.js';
 import { parseInputDate } from './dates.js';
 import type { RecordError } from './result.js';
-import { comparedLowerCase, isPlaceholder, type FieldNode, type FieldTable, type RecordModel } from './schema.js';
+import { comparedLowerCase, isPlaceholder, type EventModel, type FieldNode, type FieldTable, type RecordModel } from './schema.js';
 
 /** A record read successfully is valid until the reader reads the next one (its buffers are reused). */
 export type ReadResult = { readonly ok: true; readonly record: NormRecord } | { ok: false; errors: RecordError[] };
@@ -51,6 +51,24 @@ interface TableReader {
 
 interface EventReader extends TableReader {
   index: number;
+  /**
+   * The attributes laid out flat for the per-event loop (readAttributes): input key, plain kind
+   * (NOT_PLAIN also for a key that Object.prototype has, which needs an own-property read) and slot.
+   */
+  keys: string[];
+  kinds: Uint8Array;
+  slots: Int32Array;
+}
+
+function eventReader(event: EventModel): EventReader {
+  const table = tableReader(event);
+  return {
+    ...table,
+    index: event.index,
+    keys: table.fields.map((c) => c.node.key),
+    kinds: Uint8Array.from(table.fields, (c) => (c.node.inherited ? NOT_PLAIN : c.plain)),
+    slots: Int32Array.from(table.fields, (c) => c.node.slot),
+  };
 }
 
 /** Validates and normalises lead records; the per-field readers are built once, at load. */
@@ -70,7 +88,7 @@ export class RecordReader {
   constructor(model: RecordModel) {
     this.lead = tableReader(model.lead);
     this.events = new Map();
-    for (const event of model.events) this.events.set(event.name, { ...tableReader(event), index: event.index });
+    for (const event of model.events) this.events.set(event.name, eventReader(event));
     this.typeNames = model.events.map((e) => e.name);
     this.typeReaders = this.typeNames.map((name) => this.events.get(name)!);
     // Event types also match in another letter case, since CRM data varies (exact names win).
@@ -146,15 +164,16 @@ export class RecordReader {
       lastType = type;
       lastReader = reader;
 
-      const at = parseInputDate(input.at);
+      const given = input.at;
+      const at = typeof given === 'number' && given - given === 0 ? given : parseInputDate(given);
       if (at === undefined) {
-        const message = input.at == null ? MISSING_MESSAGE : `expected ${DATE_EXPECTED}, got ${describe(input.at)}`;
+        const message = given == null ? MISSING_MESSAGE : `expected ${DATE_EXPECTED}, got ${describe(given)}`;
         errors.push({ path: errorPath('at', i), message });
       }
       // An invalid record is never evaluated, so an invalid event may be kept like a valid one.
       const events = byType[reader.index]!;
       const n = append(events, at ?? NaN);
-      readFields(reader.fields, input, undefined, events.values, n * events.width, errors, i);
+      readAttributes(reader, input, events.values, n * events.width, errors, i);
     }
   }
 }
@@ -240,6 +259,29 @@ function readFields(
       if (raw !== undefined && node.shown) raw[node.slot] = value;
       if (node.read) low[base + node.slot] = check.lowers && eventIndex < 0 ? (value as string).toLowerCase() : value;
     } else readField(check, value, raw, low, base, errors, eventIndex);
+  }
+}
+
+/**
+ * An event's attributes: readFields over the flat layout of EventReader, since this runs for every
+ * event. Plain values are kept whether or not an expression reads them (a store costs less than
+ * asking); event text stays as given (see readFields).
+ */
+function readAttributes(reader: EventReader, input: Record<string, unknown>, values: unknown[], base: number, errors: RecordError[], eventIndex: number): void {
+  const { keys, kinds, slots } = reader;
+  for (let f = 0; f < keys.length; f++) {
+    const kind = kinds[f];
+    if (kind !== NOT_PLAIN) {
+      const value = input[keys[f]!];
+      if (kind === PLAIN_STRING ? typeof value === 'string' : kind === PLAIN_BOOL ? typeof value === 'boolean' : typeof value === 'number' && value - value === 0) {
+        values[base + slots[f]!] = value;
+        continue;
+      }
+    }
+    const check = reader.fields[f]!;
+    const node = check.node;
+    const value = node.inherited && !Object.hasOwn(input, node.key) ? undefined : input[node.key];
+    readField(check, value, undefined, values, base, errors, eventIndex);
   }
 }
 
