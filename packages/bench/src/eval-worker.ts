@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Evaluator, Validator } from './engines/engine.js';
-import { engineById } from './engines/index.js';
+import { engineById, SAME_PROCESS_RIVAL } from './engines/index.js';
 import { handWrittenFor, type LeadScorer } from './engines/hand-written.js';
 import { prepareFacts } from './facts.js';
 import { NOW, parseDateForm, sameOutcome, withEpochDates, type DateForm, type Outcome, type RawLead } from './lead.js';
@@ -70,16 +70,24 @@ async function main([id, file, passesArg, datesArg]: string[]): Promise<void> {
     report.stages = await check(evaluator, leads, handWrittenFor(dates));
   }
   // An engine with its own record check also times, in this process and alternating with its own
-  // passes, the check alone and the hand-written ceiling: ratios that machine load cannot skew.
+  // passes, the check alone, the hand-written ceiling and the fastest other engine (CEL, whose
+  // outcomes were checked in its own process): ratios that machine load cannot skew.
   const ceiling = handWrittenFor(dates);
   const companions: Record<string, (lead: RawLead) => number> | undefined =
     validate === undefined
       ? undefined
-      : { 'hand-written': (lead) => ceiling(lead, NOW).fit, validate: (lead) => (validate(lead) ? 0 : NaN) };
+      : {
+          'hand-written': (lead) => ceiling(lead, NOW).fit,
+          validate: (lead) => (validate(lead) ? 0 : NaN),
+          [SAME_PROCESS_RIVAL]: await rivalScorer(dates),
+        };
   if (companions !== undefined) {
     report.companions = Object.fromEntries(Object.keys(companions).map((name) => [name, []]));
     report.cpuCompanions = Object.fromEntries(Object.keys(companions).map((name) => [name, []]));
   }
+  // One untimed pass of each companion first, as the check pass is for the engine itself, so that
+  // no JIT is still warming up in a timed pass (CEL's first pass runs at about half speed).
+  for (const fn of Object.values(companions ?? {})) timeCompanion(fn, leads);
   for (let pass = 0; pass < passes; pass++) {
     const timed = await timePass(evaluator, leads);
     report.passes.push(timed.wall);
@@ -94,6 +102,12 @@ async function main([id, file, passesArg, datesArg]: string[]): Promise<void> {
 }
 
 const NO_OUTCOME: Outcome = { stage: null, fit: 0, engagement: 0 };
+
+async function rivalScorer(dates: DateForm): Promise<(lead: RawLead) => number> {
+  const { evaluator } = await engineById(SAME_PROCESS_RIVAL).load(RULES_DIR, dates);
+  if (evaluator.kind !== 'sync') throw new Error(`${SAME_PROCESS_RIVAL} is expected to be synchronous`);
+  return (lead) => evaluator.run(lead).fit;
+}
 
 /** Every lead's outcome must equal the hand-written function's. Also warms the engine up. */
 async function check(evaluator: Evaluator, leads: RawLead[], reference: LeadScorer): Promise<Record<string, number>> {

@@ -22,6 +22,12 @@ export const ENGINES: readonly EngineUnderTest[] = [
 /** Engines other than this project's, for the "fastest other engine" comparison. */
 export const OTHER_ENGINE_IDS = new Set(['json-logic', 'json-rules-engine', 'cel', 'zen']);
 
+/**
+ * The other engine that the MQL processes also time, alternating with their own passes (see
+ * eval-worker.ts): the fastest of the others in every run so far.
+ */
+export const SAME_PROCESS_RIVAL = 'cel';
+
 export function engineById(id: string): EngineUnderTest {
   const engine = ENGINES.find((e) => e.id === id);
   if (engine === undefined) throw new Error(`unknown engine "${id}" (${ENGINES.map((e) => e.id).join(', ')})`);
