@@ -22,7 +22,7 @@ import type { EvaluationResult, RulesEngine } from '@mql/runtime';
 import { compileSql, DIALECT_TABLE, readResultRow } from '@mql/sql';
 import { checkHeader, csvRecords, dataFormatOf, fileSize, readLines, type Position } from '@mql/data';
 import { UsageError } from './host.js';
-import type { ResultWriter } from './output.js';
+import { evaluatedLead, type ResultWriter } from './output.js';
 import { addValues, MAX_VALUES, watchedLiterals } from './literals.js';
 import { countResult, type BatchSummary } from './summary.js';
 
@@ -125,7 +125,7 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
       const where = position(Number(row.mql_row));
       const idText = row.mql_id === null ? undefined : String(row.mql_id);
       if (idText !== undefined) run.summary.withId++;
-      await run.writer.add({ position: where, ...(idText !== undefined ? { id: idText } : {}), label: idText ?? (row.mql_label as string | null) ?? `line ${'line' in where ? where.line : 0}`, result });
+      await run.writer.add(evaluatedLead(where, idText, undefined, idText ?? (row.mql_label as string | null) ?? `line ${'line' in where ? where.line : 0}`, result));
     }
   }
   return ['Evaluated in DuckDB (--engine duckdb): lean results, no explanations.'];

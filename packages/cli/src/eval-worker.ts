@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { coverageItems, load } from '@mql/runtime';
 import { leadFromLine, leadLabeller, linesOf } from '@mql/data';
 import { noteValues, watchedLiterals, type SeenValues } from './literals.js';
-import { resultLine } from './output.js';
+import { evaluatedLead, resultLine } from './output.js';
 import type { BatchResult, LineBatch, WorkerSetup } from './parallel.js';
 import { countResult, inputPaths, notePresentKeys } from './summary.js';
 
@@ -44,8 +44,8 @@ function evaluateBatch(batch: LineBatch): BatchResult {
       return;
     }
     countResult(counts, evaluation.result);
-    const included = item.included ? { included: item.included } : {};
-    parts.push(resultLine(setup.format, { position: item.position, ...id, ...included, label: labelOf(item), result: evaluation.result }, engine, setup.include));
+    const lead = evaluatedLead(item.position, item.id, item.included, labelOf(item), evaluation.result);
+    parts.push(resultLine(setup.format, lead, engine, setup.include));
   });
   out.bytes = encoder.encode(parts.join(''));
   out.stages = Object.fromEntries(counts.stages);

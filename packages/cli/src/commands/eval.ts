@@ -26,6 +26,7 @@ import { checkOutputFolder, UsageError } from '../host.js';
 import {
   OUTPUT_FORMATS,
   csvHeader,
+  evaluatedLead,
   Stdout,
   resultWriter,
   startProgress,
@@ -142,8 +143,7 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
       const item = pending.shift()!;
       if (evaluation.ok) {
         countResult(summary, evaluation.result);
-        const id = item.id !== undefined ? { id: item.id } : {};
-        await writer.add({ position: item.position, ...id, ...(item.included ? { included: item.included } : {}), label: labelOf(item), result: evaluation.result });
+        await writer.add(evaluatedLead(item.position, item.id, item.included, labelOf(item), evaluation.result));
       } else summary.invalid.push(invalidLead(item, evaluation.errors));
       progress.update(summary.records);
     }
