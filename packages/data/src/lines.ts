@@ -75,22 +75,37 @@ function lastLineEnd(chunk: Uint8Array): number {
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const LINE_BREAK = /\r\n|\r|\n/;
 
+/**
+ * UTF-8 → text, exactly as `decoder.decode(bytes)` (a property test holds them equal). Node 20
+ * decodes a whole buffer several times slower than it decodes in streaming mode (1.7 s against
+ * 0.18 s for 184 MB in a micro-benchmark; in `mql eval`'s workers decoding fell from 27% to 16% of
+ * their time), so the bytes go through the streaming path and the decoder is flushed at once: an
+ * incomplete sequence at the end still becomes U+FFFD and nothing carries over to the next call.
+ */
+function decodeWhole(bytes: Uint8Array): string {
+  return decoder.decode(bytes, { stream: true }) + decoder.decode();
+}
+
 /** The lines of a run of whole lines (from LineCutter), decoded, without their line breaks. */
 export function linesOf(bytes: Uint8Array): string[] {
   if (bytes.length === 0) return [];
-  const lines = decoder.decode(bytes).split(LINE_BREAK);
+  const lines = decodeWhole(bytes).split(LINE_BREAK);
   if (isLineBreak(bytes[bytes.length - 1]!)) lines.pop(); // the empty string after the last break
   return lines;
 }
 
-/** How many lines `linesOf(bytes)` returns, without decoding (for numbering the next run). */
+/**
+ * How many lines `linesOf(bytes)` returns, without decoding (for numbering the next run). The
+ * main thread runs this over every byte of a batch file, so the line breaks are found by
+ * Buffer's native `indexOf` (about ten times faster than a loop over the bytes in JavaScript).
+ */
 export function countLines(bytes: Uint8Array): number {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   let count = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!;
-    if (byte === LF || (byte === CR && bytes[i + 1] !== LF)) count++;
-  }
-  return bytes.length > 0 && !isLineBreak(bytes[bytes.length - 1]!) ? count + 1 : count;
+  for (let i = buffer.indexOf(LF); i !== -1; i = buffer.indexOf(LF, i + 1)) count++;
+  // A CR alone (old Mac line ends) is a break too; the CR of a CRLF is not counted twice.
+  for (let i = buffer.indexOf(CR); i !== -1; i = buffer.indexOf(CR, i + 1)) if (buffer[i + 1] !== LF) count++;
+  return buffer.length > 0 && !isLineBreak(buffer[buffer.length - 1]!) ? count + 1 : count;
 }
 
 function isLineBreak(byte: number): boolean {

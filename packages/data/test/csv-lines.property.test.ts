@@ -72,6 +72,23 @@ describe('lines: one splitter for one thread and the workers', () => {
     );
   });
 
+  it('decodes a run exactly as a whole-buffer TextDecoder would, and counts its lines as Buffer or Uint8Array', () => {
+    const reference = new TextDecoder('utf-8', { ignoreBOM: true });
+    fc.assert(
+      fc.property(damagedBytes, fc.uint8Array({ maxLength: 3 }), (bytes, tail) => {
+        // The tail may end in an incomplete UTF-8 sequence, which must become U+FFFD here too.
+        const run = Buffer.concat([bytes, tail]);
+        const expected = reference.decode(run).split(/\r\n|\r|\n/);
+        if (run.length > 0 && (run[run.length - 1] === 0x0a || run[run.length - 1] === 0x0d)) expected.pop();
+        expect(linesOf(run)).toEqual(run.length === 0 ? [] : expected);
+        const plain = new Uint8Array(run);
+        expect(countLines(plain)).toBe(linesOf(run).length);
+        expect(countLines(run)).toBe(linesOf(run).length);
+      }),
+      { numRuns: 400, seed: 16 },
+    );
+  });
+
   it('ends lines at \\n, \\r\\n and a lone \\r, drops only a leading BOM, and decodes bad bytes as U+FFFD', async () => {
     const bytes = Buffer.concat([Buffer.from('\uFEFFa\r\nb\rc\n\uFEFFd\n'), Buffer.from([0xff, 0x0a, 0x65])]);
     expect(await collect(readLines(from([bytes])))).toEqual([
