@@ -7,6 +7,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FUNNEL, mql } from './run-cli.js';
 
+/** A program written to its own temporary folder; returns the file's path. */
+function rulesFile(text: string): string {
+  const entry = path.join(mkdtempSync(path.join(tmpdir(), 'mql-sql-')), 'rules.mql');
+  writeFileSync(entry, text);
+  return entry;
+}
+
 describe('mql build --target sql', () => {
   it('prints one deterministic query per dialect', () => {
     for (const dialect of ['duckdb', 'postgres', 'bigquery', 'snowflake', 'spark']) {
@@ -33,9 +40,7 @@ describe('mql build --target sql', () => {
   });
 
   it('keys rows by the field marked `key` unless --key says otherwise', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'mql-sql-'));
-    const entry = path.join(dir, 'rules.mql');
-    writeFileSync(entry, 'lead {\n  number: number from "Lead Number" key\n  email: email\n}\nsegment work = email.domain != "gmail.com"\n');
+    const entry = rulesFile('lead {\n  number: number from "Lead Number" key\n  email: email\n}\nsegment work = email.domain != "gmail.com"\n');
     const marked = mql(['build', entry, '--target', 'sql', '--dialect', 'postgres']);
     expect(marked.status).toBe(0);
     expect(marked.stdout).toContain('-- Reads leads (one row per lead, key column Lead Number);');
@@ -69,9 +74,7 @@ describe('mql build --target sql', () => {
   });
 
   it('fails (exit 1) naming the construct and the dialect when SQL cannot express it', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'mql-sql-'));
-    const entry = path.join(dir, 'rules.mql');
-    writeFileSync(entry, 'lead {\n  email: email\n  company?: { name?: string }\n}\nsegment has_company = company is set\n');
+    const entry = rulesFile('lead {\n  email: email\n  company?: { name?: string }\n}\nsegment has_company = company is set\n');
     const run = mql(['build', entry, '--target', 'sql', '--dialect', 'duckdb']);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
@@ -82,9 +85,7 @@ describe('mql build --target sql', () => {
   });
 
   it('reads placeholder values as NULL, ignoring case and the white space around them', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'mql-sql-'));
-    const entry = path.join(dir, 'rules.mql');
-    writeFileSync(entry, 'lead {\n  email: email\n  industry?: string missing when ["Select", "N/A"]\n}\nsegment software = industry == "software"\n');
+    const entry = rulesFile('lead {\n  email: email\n  industry?: string missing when ["Select", "N/A"]\n}\nsegment software = industry == "software"\n');
     const run = mql(['build', entry, '--target', 'sql', '--dialect', 'postgres']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
@@ -93,9 +94,7 @@ describe('mql build --target sql', () => {
   });
 
   it('refuses a placeholder that reads as a number on a number field: a typed column holds the number', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'mql-sql-'));
-    const entry = path.join(dir, 'rules.mql');
-    writeFileSync(entry, 'lead {\n  email: email\n  employees?: number missing when ["N/A", "0"]\n}\nsegment big = employees > 100\n');
+    const entry = rulesFile('lead {\n  email: email\n  employees?: number missing when ["N/A", "0"]\n}\nsegment big = employees > 100\n');
     const run = mql(['build', entry, '--target', 'sql', '--dialect', 'postgres']);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
