@@ -18,6 +18,10 @@ const SAMPLE = readFileSync(path.join(repo, 'examples', 'data', 'sample-leads.js
 const NOW = '2026-11-01T00:00:00Z';
 const CONFIG = JSON.stringify({ sample: { file: 'sample.jsonl', now: NOW } });
 const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length - 1;
+const SAMPLE_LINES = SAMPLE.split('\n').filter((l) => l.trim() !== '');
+
+/** A share as the lenses write it: whole percentages without decimals, others to one decimal. */
+const pct = (part: number, whole: number) => (whole === 0 ? '0%' : `${part === whole || part === 0 ? (100 * part) / whole : ((100 * part) / whole).toFixed(1)}%`);
 
 let client: LspClient | undefined;
 afterEach(async () => {
@@ -32,13 +36,19 @@ async function start(funnel = FUNNEL, extra: Record<string, string> = {}): Promi
   return client;
 }
 
+/** The stage lenses (those that open an explanation) as [line, title]. */
+async function stageLensesOf(lsp: LspClient, uri: string): Promise<[number, string][]> {
+  const lenses = await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+  return lenses.filter((l) => l.command?.command === 'mql.explainLead').map((l) => [l.range.start.line, l.command!.title]);
+}
+
 /** Stage counts of the sample under `funnel`, computed with core and the runtime directly. */
 function expectedStageCounts(funnel: string): Map<string, number> {
   const files: Record<string, string> = { '/w/lead.mql': LEAD, '/w/funnel.mql': funnel };
   const compiled = compileProgram('/w/funnel.mql', { readFile: (p) => files[p] });
   const engine = load(compiled.artifact!);
   const counts = new Map(engine.stageNames.map((name) => [name, 0]));
-  for (const line of SAMPLE.split('\n').filter((l) => l.trim() !== '')) {
+  for (const line of SAMPLE_LINES) {
     const evaluation = engine.evaluate(JSON.parse(line), { now: NOW });
     if (!evaluation.ok) continue;
     for (const name of engine.stageNames) if (evaluation.result.stages[name]?.qualified) counts.set(name, counts.get(name)! + 1);
@@ -116,11 +126,9 @@ describe('sample leads while typing', () => {
     const uri = lsp.uri('funnel.mql');
     await lsp.request('mql/impact', { textDocument: { uri }, wait: true });
     const counts = expectedStageCounts(FUNNEL);
-    const total = SAMPLE.split('\n').filter((l) => l.trim() !== '').length;
-    const stageLenses = async () => (await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } })).filter((l) => l.command?.command === 'mql.explainLead').map((l) => [l.range.start.line, l.command!.title]);
-    const pct = (n: number) => `${n === 0 || n === total ? (100 * n) / total : ((100 * n) / total).toFixed(1)}%`;
-    expect(await stageLenses()).toEqual(
-      ['MQL', 'SAL', 'SQO'].map((name) => [lineOf(FUNNEL, `stage ${name}`), `${counts.get(name)} of ${total} sample leads reach ${name} (${pct(counts.get(name)!)})`]),
+    const total = SAMPLE_LINES.length;
+    expect(await stageLensesOf(lsp, uri)).toEqual(
+      ['MQL', 'SAL', 'SQO'].map((name) => [lineOf(FUNNEL, `stage ${name}`), `${counts.get(name)} of ${total} sample leads reach ${name} (${pct(counts.get(name)!, total)})`]),
     );
     // Lower the MQL bar: more leads reach it, and the lens says how many more than at save.
     const edited = FUNNEL.replace('require "Fits our ideal customer profile": fit >= 30', 'require "Fits our ideal customer profile": fit >= 0');
@@ -130,12 +138,12 @@ describe('sample leads while typing', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     await lsp.request('mql/impact', { textDocument: { uri }, wait: true });
     const delta = after.get('MQL')! - counts.get('MQL')!;
-    expect((await stageLenses())[0]).toEqual([lineOf(edited, 'stage MQL'), `${after.get('MQL')} of ${total} sample leads reach MQL (${pct(after.get('MQL')!)}) · +${delta} since save`]);
+    expect((await stageLensesOf(lsp, uri))[0]).toEqual([lineOf(edited, 'stage MQL'), `${after.get('MQL')} of ${total} sample leads reach MQL (${pct(after.get('MQL')!, total)}) · +${delta} since save`]);
     // Saving makes the new counts the base.
     await lsp.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
     await new Promise((resolve) => setTimeout(resolve, 50));
     await lsp.request('mql/impact', { textDocument: { uri }, wait: true });
-    expect((await stageLenses())[0]![1]).toBe(`${after.get('MQL')} of ${total} sample leads reach MQL (${pct(after.get('MQL')!)})`);
+    expect((await stageLensesOf(lsp, uri))[0]![1]).toBe(`${after.get('MQL')} of ${total} sample leads reach MQL (${pct(after.get('MQL')!, total)})`);
   });
 
   it('an edit that changes no rule (a comment) moves the lenses with the same counts', async () => {
@@ -143,15 +151,13 @@ describe('sample leads while typing', () => {
     const uri = lsp.uri('funnel.mql');
     await lsp.request('mql/impact', { textDocument: { uri }, wait: true });
     const counts = expectedStageCounts(FUNNEL);
-    const total = SAMPLE.split('\n').filter((l) => l.trim() !== '').length;
+    const total = SAMPLE_LINES.length;
     const edited = FUNNEL.replace('stage MQL', '// Marketing owns this stage.\n\nstage MQL');
     await lsp.change('funnel.mql', edited);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await lsp.request('mql/impact', { textDocument: { uri }, wait: true });
-    const lenses = (await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } })).filter((l) => l.command?.command === 'mql.explainLead');
-    const pct = (n: number) => `${n === 0 || n === total ? (100 * n) / total : ((100 * n) / total).toFixed(1)}%`;
-    expect(lenses.map((l) => [l.range.start.line, l.command!.title])).toEqual(
-      ['MQL', 'SAL', 'SQO'].map((name) => [lineOf(edited, `stage ${name}`), `${counts.get(name)} of ${total} sample leads reach ${name} (${pct(counts.get(name)!)}) · no change since save`]),
+    expect(await stageLensesOf(lsp, uri)).toEqual(
+      ['MQL', 'SAL', 'SQO'].map((name) => [lineOf(edited, `stage ${name}`), `${counts.get(name)} of ${total} sample leads reach ${name} (${pct(counts.get(name)!, total)}) · no change since save`]),
     );
   });
 
@@ -164,7 +170,7 @@ describe('sample leads while typing', () => {
     expect(byLine.get(lineOf(FUNNEL, '"Target industry"'))).toMatch(/^fires for \d+(\.\d)?% \(\d+\)$/);
     // The grade bands of `profile` account for every lead once.
     const bands = ['  A when fit >= 45', '  B when fit >= 30', '  C when fit >= 15', '  else D'].map((b) => byLine.get(lineOf(FUNNEL, b))!);
-    const total = SAMPLE.split('\n').filter((l) => l.trim() !== '').length;
+    const total = SAMPLE_LINES.length;
     expect(bands.map((b) => Number(/^(\d+) lead/.exec(b)![1])).reduce((a, b) => a + b, 0)).toBe(total);
   });
 
@@ -221,9 +227,7 @@ describe('a CSV sample (the reader of mql eval, from @mql/data)', () => {
     expect(state.problem).toBeUndefined();
     const expected = expectedFromJsonl();
     expect(state.sample?.leads).toBe(expected.total);
-    const pct = (part: number, whole: number) => (whole === 0 ? '0%' : `${part === whole || part === 0 ? (100 * part) / whole : ((100 * part) / whole).toFixed(1)}%`);
-    const lenses = (await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } })).filter((l) => l.command?.command === 'mql.explainLead');
-    expect(lenses.map((l) => [l.range.start.line, l.command!.title])).toEqual(
+    expect(await stageLensesOf(lsp, uri)).toEqual(
       [...expected.stages].map(([name, s]) => [
         lineOf(FUNNEL, `stage ${name}`),
         `${s.reached.toLocaleString('en-US')} of ${expected.total.toLocaleString('en-US')} sample leads reach ${name} (${pct(s.reached, expected.total)})` +
