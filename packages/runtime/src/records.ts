@@ -35,14 +35,21 @@ interface FieldCheck {
    * conversion (a string, email, bool or number field without placeholders), else NOT_PLAIN.
    */
   plain: number;
-  /** A plain string compared lower-cased (the reader lowers lead fields only, see readFields). */
-  lowers: boolean;
 }
 
 const NOT_PLAIN = 0;
 const PLAIN_STRING = 1;
 const PLAIN_BOOL = 2;
 const PLAIN_NUMBER = 3;
+
+/** Whether `value` is valid as it is for a field of plain kind `kind` (never for NOT_PLAIN). */
+function isPlainValue(kind: number, value: unknown): boolean {
+  return kind === PLAIN_STRING
+    ? typeof value === 'string'
+    : kind === PLAIN_BOOL
+      ? typeof value === 'boolean'
+      : kind === PLAIN_NUMBER && typeof value === 'number' && value - value === 0; // finite
+}
 
 interface TableReader {
   fields: FieldCheck[];
@@ -164,6 +171,7 @@ export class RecordReader {
       lastType = type;
       lastReader = reader;
 
+      // A finite epoch-ms number is the time as it is, without the call (parseInputDate agrees).
       const given = input.at;
       const at = typeof given === 'number' && given - given === 0 ? given : parseInputDate(given);
       if (at === undefined) {
@@ -207,10 +215,9 @@ function tableReader(table: FieldTable): TableReader {
 
 function fieldCheck(node: FieldNode): FieldCheck {
   const { type } = node;
-  if (type.kind === 'object') return { node, leaf: undefined, isList: false, children: node.children.map(fieldCheck), plain: NOT_PLAIN, lowers: false };
-  if (type.kind === 'list') return { node, leaf: makeLeaf(type.element), isList: true, children: [], plain: NOT_PLAIN, lowers: false };
-  const leaf = makeLeaf(type);
-  return { node, leaf, isList: false, children: [], plain: plainKind(node), lowers: leaf.lowers };
+  if (type.kind === 'object') return { node, leaf: undefined, isList: false, children: node.children.map(fieldCheck), plain: NOT_PLAIN };
+  if (type.kind === 'list') return { node, leaf: makeLeaf(type.element), isList: true, children: [], plain: NOT_PLAIN };
+  return { node, leaf: makeLeaf(type), isList: false, children: [], plain: plainKind(node) };
 }
 
 function plainKind(node: FieldNode): number {
@@ -229,7 +236,8 @@ function plainKind(node: FieldNode): number {
 }
 
 /**
- * Checks the fields of one input object (a record, an event or a nested object) in place and
+ * Checks the fields of one input object (a record, or an object nested in a record or an event;
+ * an event's own attributes take readAttributes) in place and
  * writes what is kept: `low[base + slot]` gets the comparison form of a field that expressions
  * read, `raw[slot]` (lead fields only) the value as given of a field that explanations show.
  * Event attributes are kept as given: most events of a record fall outside every query's window,
@@ -254,10 +262,9 @@ function readFields(
     // The usual field, a scalar of the right type without placeholders, is checked and kept here;
     // anything else (missing, a placeholder, a wrong type, an enum, a date, an object or a list)
     // takes readField.
-    const kind = check.plain;
-    if (kind === PLAIN_STRING ? typeof value === 'string' : kind === PLAIN_BOOL ? typeof value === 'boolean' : kind === PLAIN_NUMBER && typeof value === 'number' && value - value === 0) {
+    if (isPlainValue(check.plain, value)) {
       if (raw !== undefined && node.shown) raw[node.slot] = value;
-      if (node.read) low[base + node.slot] = check.lowers && eventIndex < 0 ? (value as string).toLowerCase() : value;
+      if (node.read) low[base + node.slot] = check.leaf!.lowers && eventIndex < 0 ? (value as string).toLowerCase() : value;
     } else readField(check, value, raw, low, base, errors, eventIndex);
   }
 }
@@ -270,10 +277,10 @@ function readFields(
 function readAttributes(reader: EventReader, input: Record<string, unknown>, values: unknown[], base: number, errors: RecordError[], eventIndex: number): void {
   const { keys, kinds, slots } = reader;
   for (let f = 0; f < keys.length; f++) {
-    const kind = kinds[f];
+    const kind = kinds[f]!;
     if (kind !== NOT_PLAIN) {
       const value = input[keys[f]!];
-      if (kind === PLAIN_STRING ? typeof value === 'string' : kind === PLAIN_BOOL ? typeof value === 'boolean' : typeof value === 'number' && value - value === 0) {
+      if (isPlainValue(kind, value)) {
         values[base + slots[f]!] = value;
         continue;
       }
