@@ -292,37 +292,13 @@ function compileCompare(cmp: keyof typeof COMPARE, left: Fn, right: Fn): Fn {
   };
 }
 
-/** `x OP constant`: one closure per operator, so none calls another to compare. */
+/** `x OP constant`: the constant is the closure's, not a call away. */
 function compareWith(cmp: keyof typeof COMPARE, left: Fn, b: string | number | boolean): Fn {
-  switch (cmp) {
-    case '==':
-      return (ctx, ev) => left(ctx, ev) === b;
-    case '!=':
-      return (ctx, ev) => {
-        const a = left(ctx, ev);
-        return a !== undefined && a !== b;
-      };
-    case '<':
-      return (ctx, ev) => {
-        const a = left(ctx, ev);
-        return a !== undefined && (a as number) < (b as number);
-      };
-    case '<=':
-      return (ctx, ev) => {
-        const a = left(ctx, ev);
-        return a !== undefined && (a as number) <= (b as number);
-      };
-    case '>':
-      return (ctx, ev) => {
-        const a = left(ctx, ev);
-        return a !== undefined && (a as number) > (b as number);
-      };
-    case '>=':
-      return (ctx, ev) => {
-        const a = left(ctx, ev);
-        return a !== undefined && (a as number) >= (b as number);
-      };
-  }
+  const op = COMPARE[cmp];
+  return (ctx, ev) => {
+    const a = left(ctx, ev);
+    return a !== undefined && op(a, b);
+  };
 }
 
 function compileIn(negated: boolean, subject: Fn, list: Expr, sub: (e: Expr) => Fn): Fn {
@@ -350,27 +326,15 @@ function compileListContains(subject: Fn, value: Fn): Fn {
   };
 }
 
-/** `contains`, `starts with`, `ends with` on text; with a literal value (the usual case) no closure is called for it. */
+/** `contains`, `starts with`, `ends with` on text; a literal value (the usual case) is the closure's constant. */
 function compileTextTest(op: 'contains' | 'starts_with' | 'ends_with', subject: Fn, valueExpr: Expr, sub: (e: Expr) => Fn): Fn {
+  const test = TEXT_TESTS[op];
   const v = constantOf(valueExpr);
-  if (typeof v !== 'string') return compileText(TEXT_TESTS[op], subject, sub(valueExpr));
-  switch (op) {
-    case 'contains':
-      return (ctx, ev) => {
-        const s = subject(ctx, ev);
-        return typeof s === 'string' && s.includes(v);
-      };
-    case 'starts_with':
-      return (ctx, ev) => {
-        const s = subject(ctx, ev);
-        return typeof s === 'string' && s.startsWith(v);
-      };
-    case 'ends_with':
-      return (ctx, ev) => {
-        const s = subject(ctx, ev);
-        return typeof s === 'string' && s.endsWith(v);
-      };
-  }
+  if (typeof v !== 'string') return compileText(test, subject, sub(valueExpr));
+  return (ctx, ev) => {
+    const s = subject(ctx, ev);
+    return typeof s === 'string' && test(s, v);
+  };
 }
 
 const TEXT_TESTS: Record<'contains' | 'starts_with' | 'ends_with', (subject: string, value: string) => boolean> = {
