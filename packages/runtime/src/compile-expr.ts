@@ -27,7 +27,7 @@ export function compileExpr(expr: Expr, env: CompileEnv, scope?: EventModel): Fn
   const sub = (e: Expr) => compileExpr(e, env, scope);
   switch (expr.op) {
     case 'literal': {
-      const value = typeof expr.value === 'string' ? expr.value.toLowerCase() : expr.value;
+      const value = constantOf(expr);
       return () => value;
     }
     case 'list': {
