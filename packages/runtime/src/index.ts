@@ -5,7 +5,7 @@ export { load } from './load.js';
 export { ArtifactError } from './errors.js';
 /** The strict ISO-8601 reader used for record dates (a date-time without an offset is UTC), for tools that take a `now`. */
 export { parseIsoDate } from './dates.js';
-export type { RulesEngine, EvaluateOptions, Evaluation, Validation, BatchItem } from './engine.js';
+export type { RulesEngine, LoadOptions, EvaluateOptions, Evaluation, Validation, BatchItem } from './engine.js';
 export type { RowResult, HeaderBinding, LeadTable, EventTable, MissingColumn } from './csv.js';
 export { foldHeader } from './csv.js';
 export type { TestOutcome, ExpectationOutcome } from './tests.js';

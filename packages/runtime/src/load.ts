@@ -2,7 +2,7 @@
 // then compile it once into a RulesEngine and check the types of its expressions.
 
 import { ARTIFACT_FORMAT, ARTIFACT_VERSION, RulesArtifactSchema, type RulesArtifact } from '@mql/artifact';
-import { Engine, type RulesEngine } from './engine.js';
+import { Engine, type LoadOptions, type RulesEngine } from './engine.js';
 import { checkTypes } from './check-types.js';
 import { ArtifactError } from './errors.js';
 import { compileProgram } from './program.js';
@@ -10,12 +10,12 @@ import { describe, isPlainObject } from './records.js';
 import { checkArtifact, checkDepth, formatPath } from './verify.js';
 
 /** Loads a parsed rules artifact (the compiler's JSON). Throws ArtifactError when it cannot be used. */
-export function load(artifact: unknown): RulesEngine {
+export function load(artifact: unknown, options: LoadOptions = {}): RulesEngine {
   const checked = parseArtifact(artifact);
   checkArtifact(checked);
   const program = compileProgram(checked); // refuses unknown names first, so the types below are all known
   checkTypes(checked);
-  return new Engine(checked, program);
+  return new Engine(checked, program, options);
 }
 
 function parseArtifact(input: unknown): RulesArtifact {

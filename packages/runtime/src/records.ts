@@ -6,11 +6,14 @@
 // values that some expression reads (FieldNode.read) or an explanation shows (FieldNode.shown) are
 // copied out. Events get no object each: a record's events of one type are a list of times and a
 // flat array of attribute values (see EventList), held in buffers that the reader reuses from one
-// record to the next, so reading a record allocates almost nothing.
+// record to the next, so reading a record allocates almost nothing. The loop over a record's events
+// is generated for the schema where the platform allows it (records-codegen.ts, LoadOptions.codegen);
+// its uncommon cases and all errors come back here.
 
 import type { FieldType } from '@mql/artifact';
 import type { EventList, NormRecord } from './context.js';
 import { parseInputDate } from './dates.js';
+import { generateEventReader, type EventListReader, type GeneratedField, type PlainTest } from './records-codegen.js';
 import type { RecordError } from './result.js';
 import { comparedLowerCase, isPlaceholder, type EventModel, type FieldNode, type FieldTable, type RecordModel } from './schema.js';
 
@@ -49,6 +52,26 @@ function isPlainValue(kind: number, value: unknown): boolean {
     : kind === PLAIN_BOOL
       ? typeof value === 'boolean'
       : kind === PLAIN_NUMBER && typeof value === 'number' && value - value === 0; // finite
+}
+
+/** isPlainValue as the source that generated readers inline (records-codegen.ts); undefined for NOT_PLAIN. */
+function plainTestOf(kind: number): PlainTest | undefined {
+  switch (kind) {
+    case PLAIN_STRING:
+      return (value) => `typeof ${value} === 'string'`;
+    case PLAIN_BOOL:
+      return (value) => `typeof ${value} === 'boolean'`;
+    case PLAIN_NUMBER:
+      return (value) => `typeof ${value} === 'number' && ${value} - ${value} === 0`;
+    default:
+      return undefined;
+  }
+}
+
+/** A field as a generated reader checks it. */
+function generatedField(check: FieldCheck): GeneratedField {
+  const { node } = check;
+  return { key: node.key, inherited: node.inherited, plainTest: plainTestOf(check.plain), slot: node.slot };
 }
 
 interface TableReader {
@@ -91,8 +114,11 @@ export class RecordReader {
   private readonly okResult: ReadResult;
   /** Errors of the record being read, reused too: most records have none (a failed read returns a copy). */
   private readonly errors: RecordError[] = [];
+  /** A record's event list: read by code generated for the schema where allowed, else by the generic loop. */
+  private readonly readEventList: EventListReader;
 
-  constructor(model: RecordModel) {
+  /** `generate`: read through code generated for this schema (records-codegen.ts) when the platform allows `new Function`. */
+  constructor(model: RecordModel, generate: boolean) {
     this.lead = tableReader(model.lead);
     this.events = new Map();
     for (const event of model.events) this.events.set(event.name, eventReader(event));
@@ -109,6 +135,30 @@ export class RecordReader {
       events: model.events.map((e) => emptyList(e.slots.length)),
     };
     this.okResult = { ok: true, record: this.record };
+    this.readEventList = (generate ? this.generatedEventReader() : undefined) ?? ((list, byType, errors) => this.readEventsGeneric(list, errors));
+  }
+
+  private generatedEventReader(): EventListReader | undefined {
+    const readers = this.typeReaders;
+    const types = readers.map((reader, t) => ({ name: this.typeNames[t]!, width: reader.size, attributes: reader.fields.map(generatedField) }));
+    return generateEventReader(types, {
+      notEvent: (input, i, errors) => errors.push(notAnEvent(input, i)),
+      typeIndex: (type, i, errors) => {
+        if (typeof type === 'string') return this.readerOf(type)?.index ?? -1;
+        errors.push(typeError(type, i));
+        return -1;
+      },
+      timeOf: (given, i, errors) => {
+        const at = parseInputDate(given);
+        if (at === undefined) errors.push(timeError(given, i));
+        return at ?? NaN;
+      },
+      append: (events, at) => append(events as EventList, at),
+      attribute: (t, f, input, values, base, errors, i) => {
+        const check = readers[t]!.fields[f]!;
+        readField(check, ownValue(check.node, input), undefined, values, base, errors, i);
+      },
+    });
   }
 
   /**
@@ -151,18 +201,23 @@ export class RecordReader {
       errors.push({ path: 'events', message: `expected a list of events, got ${describe(list)}` });
       return;
     }
+    this.readEventList(list, byType, errors);
+  }
+
+  /** The event list without generated code (readEvents has cleared the lists). */
+  private readEventsGeneric(list: unknown[], errors: RecordError[]): void {
+    const byType = this.record.events;
     let lastType: string | undefined;
     let lastReader: EventReader | undefined;
     for (let i = 0; i < list.length; i++) {
       const input: unknown = list[i];
       if (!isPlainObject(input)) {
-        errors.push({ path: `events[${i}]`, message: `expected an event (an object), got ${describe(input)}` });
+        errors.push(notAnEvent(input, i));
         continue;
       }
       const type = input.type;
       if (typeof type !== 'string') {
-        const message = type == null ? MISSING_MESSAGE : `expected an event type name, got ${describe(type)}`;
-        errors.push({ path: errorPath('type', i), message });
+        errors.push(typeError(type, i));
         continue;
       }
       // Events of one type often come in runs, so the last type's reader is tried first.
@@ -174,16 +229,31 @@ export class RecordReader {
       // A finite epoch-ms number is the time as it is, without the call (parseInputDate agrees).
       const given = input.at;
       const at = typeof given === 'number' && given - given === 0 ? given : parseInputDate(given);
-      if (at === undefined) {
-        const message = given == null ? MISSING_MESSAGE : `expected ${DATE_EXPECTED}, got ${describe(given)}`;
-        errors.push({ path: errorPath('at', i), message });
-      }
+      if (at === undefined) errors.push(timeError(given, i));
       // An invalid record is never evaluated, so an invalid event may be kept like a valid one.
       const events = byType[reader.index]!;
       const n = append(events, at ?? NaN);
       readAttributes(reader, input, events.values, n * events.width, errors, i);
     }
   }
+}
+
+function notAnEvent(input: unknown, i: number): RecordError {
+  return { path: `events[${i}]`, message: `expected an event (an object), got ${describe(input)}` };
+}
+
+/** The error of an event type that is not a string. */
+function typeError(type: unknown, i: number): RecordError {
+  return { path: errorPath('type', i), message: type == null ? MISSING_MESSAGE : `expected an event type name, got ${describe(type)}` };
+}
+
+function timeError(given: unknown, i: number): RecordError {
+  return { path: errorPath('at', i), message: given == null ? MISSING_MESSAGE : `expected ${DATE_EXPECTED}, got ${describe(given)}` };
+}
+
+/** A field's value in its input object, an own property only, so a key like `constructor` never reads the prototype. */
+function ownValue(node: FieldNode, input: Record<string, unknown>): unknown {
+  return node.inherited && !Object.hasOwn(input, node.key) ? undefined : input[node.key];
 }
 
 function emptyList(width: number): EventList {
@@ -257,8 +327,7 @@ function readFields(
   for (let f = 0; f < checks.length; f++) {
     const check = checks[f]!;
     const node = check.node;
-    // An own property only, so a key like `constructor` never reads the prototype.
-    const value = node.inherited && !Object.hasOwn(input, node.key) ? undefined : input[node.key];
+    const value = ownValue(node, input);
     // The usual field, a scalar of the right type without placeholders, is checked and kept here;
     // anything else (missing, a placeholder, a wrong type, an enum, a date, an object or a list)
     // takes readField.
@@ -286,9 +355,7 @@ function readAttributes(reader: EventReader, input: Record<string, unknown>, val
       }
     }
     const check = reader.fields[f]!;
-    const node = check.node;
-    const value = node.inherited && !Object.hasOwn(input, node.key) ? undefined : input[node.key];
-    readField(check, value, undefined, values, base, errors, eventIndex);
+    readField(check, ownValue(check.node, input), undefined, values, base, errors, eventIndex);
   }
 }
 

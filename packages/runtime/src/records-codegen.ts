@@ -1,0 +1,126 @@
+// The record reader's hottest loop, over a record's events, as code generated for one schema at
+// load (records.ts decides what is checked and keeps the generic loop; this file only spells it).
+//
+// Why: the generic loop reads every event attribute through one keyed load (`input[keys[f]]`) that
+// sees every key and every event shape, so V8 answers it from a global cache. Generated code has a
+// named load per attribute of each event type, each seeing that type's one shape, and picks the
+// type by an `if` chain of literal names. On the throughput benchmark this takes about a tenth off
+// the record check (packages/bench/README.md). (The lead's own fields gain nothing this way: CRM
+// records come in hundreds of shapes, so named loads there are as megamorphic as the keyed one.)
+// Only the common case is generated: an attribute whose value is valid as it is (records.ts,
+// FieldCheck.plain). Every other value (missing, a placeholder, a wrong type, a date, an enum, an
+// object, a list), and every error, goes to the same functions the generic loop calls, so the
+// rules of LANGUAGE.md §10 are written once.
+//
+// Safety: the generated code contains no text from the artifact except through JSON.stringify,
+// which always yields one string literal (JSON is a subset of ECMAScript), and integers checked to
+// be integers. Where `new Function` is forbidden (a Content-Security-Policy without 'unsafe-eval',
+// Cloudflare Workers) the reader keeps its generic loop; `load(artifact, { codegen: false })` asks
+// for it anyway. (zod, which checks the artifact at load, compiles its validators the same way.)
+
+import type { RecordError } from './result.js';
+
+/** How a generated reader tests a value of a field's plain kind: JavaScript source over `value`. */
+export type PlainTest = (value: string) => string;
+
+/** One event attribute as generated code checks it: records.ts fills these in from its FieldChecks. */
+export interface GeneratedField {
+  /** The input key. */
+  key: string;
+  /** The key also names an Object.prototype member, so the read checks own-ness (schema.ts, FieldNode.inherited). */
+  inherited: boolean;
+  /** The source of the test that a value is valid as it is, or undefined when no value is (the general path only). */
+  plainTest: PlainTest | undefined;
+  /** The field's slot in the event's values. */
+  slot: number;
+}
+
+/**
+ * `new Function`, or undefined where the platform forbids it (it throws EvalError there). Any other
+ * error, a SyntaxError above all, is a bug in this generator and is thrown, never papered over.
+ */
+function functionFrom(params: string[], body: string): ((...args: unknown[]) => unknown) | undefined {
+  try {
+    return new Function(...params, body) as (...args: unknown[]) => unknown;
+  } catch (error) {
+    if (error instanceof EvalError) return undefined;
+    throw error;
+  }
+}
+
+/** A JavaScript string literal for `text`. */
+const literal = (text: string): string => JSON.stringify(text);
+
+/** An integer for the source; anything else is a bug, not input to splice. */
+function int(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`records-codegen: not an integer: ${n}`);
+  return String(n);
+}
+
+/** An own-property read: a key that Object.prototype also has must not read the prototype. */
+function readOf(object: string, field: GeneratedField): string {
+  const { key } = field;
+  return field.inherited ? `(Object.hasOwn(${object}, ${literal(key)}) ? ${object}[${literal(key)}] : undefined)` : `${object}[${literal(key)}]`;
+}
+
+/** One declared event type as generated code reads it. */
+export interface GeneratedEventType {
+  name: string;
+  /** Slots per event. */
+  width: number;
+  attributes: GeneratedField[];
+}
+
+/** Reads a record's event list into its per-type EventLists (records.ts, readEvents). */
+export type EventListReader = (list: unknown[], byType: unknown[], errors: RecordError[]) => void;
+
+/** What generated event code calls: everything but the common case lives in records.ts. */
+export interface EventHelpers {
+  /** Element `i` of the list is not an object: adds its error. */
+  notEvent(input: unknown, i: number, errors: RecordError[]): void;
+  /** The type index of a name that is not exactly a declared one (another letter case), or -1 (unknown, or not a name: the error is added). */
+  typeIndex(type: unknown, i: number, errors: RecordError[]): number;
+  /** The time of a non-number `at` (or NaN, its error added). */
+  timeOf(given: unknown, i: number, errors: RecordError[]): number;
+  /** Appends an event at `at` to a list; returns its index. */
+  append(events: unknown, at: number): number;
+  /** Attribute `f` of type `t`, whose value is not valid as it is (or may not be): the general path. */
+  attribute(t: number, f: number, input: Record<string, unknown>, values: unknown[], base: number, errors: RecordError[], i: number): void;
+}
+
+export function generateEventReader(types: GeneratedEventType[], helpers: EventHelpers): EventListReader | undefined {
+  const lines = [
+    'for (let i = 0; i < list.length; i++) {',
+    '  const e = list[i];',
+    "  if (typeof e !== 'object' || e === null || Array.isArray(e)) { H.notEvent(e, i, errors); continue; }",
+    '  const type = e.type;',
+    '  let t;',
+    ...types.map((type, t) => `  ${t === 0 ? '' : 'else '}if (type === ${literal(type.name)}) t = ${int(t)};`),
+    `  ${types.length === 0 ? '' : 'else '}{ t = H.typeIndex(type, i, errors); if (t < 0) continue; }`,
+    '  const given = e.at;',
+    "  const at = typeof given === 'number' && given - given === 0 ? given : H.timeOf(given, i, errors);",
+    '  switch (t) {',
+    ...types.map((type, t) => eventCase(type, t)),
+    '  }',
+    '}',
+  ];
+  const body = `return function readEventList(list, byType, errors) {\n${lines.join('\n')}\n};`;
+  return functionFrom(['H'], body)?.(helpers) as EventListReader | undefined;
+}
+
+/** One `case` of the event loop: append the event, check its attributes with literal keys. */
+function eventCase(type: GeneratedEventType, t: number): string {
+  const attributes = type.attributes.map((field, f) => {
+    const value = `a${int(f)}`;
+    const slow = `H.attribute(${int(t)}, ${int(f)}, e, values, base, errors, i);`;
+    if (field.plainTest === undefined) return `    ${slow}`;
+    return `    { const ${value} = ${readOf('e', field)}; if (${field.plainTest(value)}) values[base + ${int(field.slot)}] = ${value}; else ${slow} }`;
+  });
+  return [
+    `  case ${int(t)}: {`,
+    `    const events = byType[${int(t)}]; const base = H.append(events, at) * ${int(type.width)}; const values = events.values;`,
+    ...attributes,
+    '    break;',
+    '  }',
+  ].join('\n');
+}
