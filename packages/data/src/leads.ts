@@ -9,9 +9,10 @@
 //
 // Memory: JSONL and CSV leads stream (lines.ts, csv-read.ts), one record at a time. A JSON array
 // (and --lead) is parsed whole, as JSON.parse needs. The events CSV is read first into an index
-// from lead key to converted events, because leads and events need not be in the same order:
-// memory grows with the number of events (about 70k events for 5,000 leads is a few MB); for
-// inputs too large for that, put the events inside JSONL records.
+// by lead key, because leads and events need not be in the same order: its rows are kept as
+// compact cells outside the JavaScript heap (row-store.ts) and converted when their lead is read,
+// so memory grows with the events file's size (about as much again as the file) but the heap
+// does not; JSONL records with their events inside stream in bounded memory.
 
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,7 @@ import { suggest } from '@mql/core';
 import { foldHeader, type EventTable, type HeaderBinding, type LeadTable, type RecordError, type RulesEngine } from '@mql/runtime';
 import { csvRecords, delimiterName, otherDelimiterIn, type CsvHeader, type NumberedLine } from './csv-read.js';
 import { linesOfText, readLines, withoutBom } from './lines.js';
+import { grown, RowStore } from './row-store.js';
 
 /** The data cannot be read as asked: a usage error of whoever named the file or the columns. */
 export class DataError extends Error {}
@@ -347,24 +349,56 @@ function csvLead(cells: string[], position: Position, table: LeadTable, idColumn
 // ---------------------------------------------------------------------------------------------
 // The events table, indexed by lead key
 
-type EventRow = { line: number } & ({ ok: true; event: Record<string, unknown> } | { ok: false; errors: RecordError[] });
-
+/**
+ * The events table by lead key. Rows are kept as cells in a RowStore (outside the heap) and
+ * converted into events when their lead is read; the rows of one key are linked in file order
+ * through typed arrays, so the index costs a few bytes per row besides the cells.
+ */
 export class EventIndex {
-  private readonly byKey = new Map<string, EventRow[]>();
-  private readonly claimed = new Set<string>();
+  private readonly rows = new RowStore();
+  /** Per row: its line in the file, and the next row of the same key (NONE at the last). */
+  private lineOf = new Uint32Array(1024);
+  private nextOf = new Int32Array(1024);
+  /** Lead key → key number; per key number: its first and last row, and whether a lead took it. */
+  private readonly keyNumbers = new Map<string, number>();
+  private firstOf = new Int32Array(1024);
+  private lastOf = new Int32Array(1024);
+  private claimed = new Uint8Array(1024);
   private unkeyed = 0;
   private readonly unreadable: string[] = [];
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly table: EventTable,
+  ) {}
 
-  add(key: string, row: EventRow): void {
+  add(key: string, cells: readonly string[], line: number): void {
     if (key === '') {
       this.unkeyed++;
       return;
     }
-    const rows = this.byKey.get(key);
-    if (rows) rows.push(row);
-    else this.byKey.set(key, [row]);
+    const row = this.rows.add(cells);
+    if (row === this.lineOf.length) {
+      this.lineOf = grown(this.lineOf);
+      this.nextOf = grown(this.nextOf);
+    }
+    this.lineOf[row] = line;
+    this.nextOf[row] = NONE;
+    const known = this.keyNumbers.get(key);
+    if (known !== undefined) {
+      this.nextOf[this.lastOf[known]!] = row;
+      this.lastOf[known] = row;
+      return;
+    }
+    const number = this.keyNumbers.size;
+    this.keyNumbers.set(key, number);
+    if (number === this.firstOf.length) {
+      this.firstOf = grown(this.firstOf);
+      this.lastOf = grown(this.lastOf);
+      this.claimed = grown(this.claimed);
+    }
+    this.firstOf[number] = row;
+    this.lastOf[number] = row;
   }
 
   /** A row that cannot be read names no lead: it is listed in the summary with its file and line. */
@@ -374,13 +408,16 @@ export class EventIndex {
 
   /** A lead's events in file order; an invalid event row makes the lead invalid, naming the row. */
   take(key: string): { events: Record<string, unknown>[]; errors: RecordError[] } {
-    this.claimed.add(key);
     const events: Record<string, unknown>[] = [];
     const errors: RecordError[] = [];
-    (this.byKey.get(key) ?? []).forEach((row, i) => {
-      if (row.ok) events.push(row.event);
-      else for (const e of row.errors) errors.push({ path: `events[${i}].${e.path}`, message: `${e.message} (${path.basename(this.file)} line ${row.line})` });
-    });
+    const number = this.keyNumbers.get(key);
+    if (number === undefined) return { events, errors };
+    this.claimed[number] = 1;
+    for (let row = this.firstOf[number]!, i = 0; row !== NONE; row = this.nextOf[row]!, i++) {
+      const converted = this.table.read(this.rows.cells(row));
+      if (converted.ok) events.push(converted.event);
+      else for (const e of converted.errors) errors.push({ path: `events[${i}].${e.path}`, message: `${e.message} (${path.basename(this.file)} line ${this.lineOf[row]!})` });
+    }
     return { events, errors };
   }
 
@@ -388,22 +425,29 @@ export class EventIndex {
     const name = path.basename(this.file);
     const notes = [...this.unreadable];
     let orphans = 0;
-    for (const [key, rows] of this.byKey) if (!this.claimed.has(key)) orphans += rows.length;
+    for (const number of this.keyNumbers.values()) {
+      if (this.claimed[number]) continue;
+      for (let row = this.firstOf[number]!; row !== NONE; row = this.nextOf[row]!) orphans++;
+    }
     if (orphans > 0) notes.push(`${name}: ${plural(orphans, 'event')} for leads not in the data ${orphans === 1 ? 'was' : 'were'} ignored`);
     if (this.unkeyed > 0) notes.push(`${name}: ${plural(this.unkeyed, 'event')} without a lead key ${this.unkeyed === 1 ? 'was' : 'were'} ignored`);
     return notes;
   }
 }
 
+/** The end of a key's list of rows. */
+const NONE = -1;
+
 async function readEventIndex(file: string, key: string, engine: RulesEngine, options: DataOptions): Promise<EventIndex> {
   fileSize(file);
-  const index = new EventIndex(file);
+  let index: EventIndex | undefined;
   let table: EventTable | undefined;
   let header: CsvHeader | undefined;
   let keyColumn = 0;
   const onHeader = (found: CsvHeader) => {
     header = found;
     table = engine.eventTable(found.cells);
+    index = new EventIndex(file, table);
     // Attribute columns are checked once the rows say which event types the file holds.
     checkHeader(file, found, { ...table, missing: [] }, options);
     const column = usedColumn(file, found, key);
@@ -413,18 +457,18 @@ async function readEventIndex(file: string, key: string, engine: RulesEngine, op
   const types = new Set<string>();
   for await (const item of csvRecords(readLines(createReadStream(file)), options.delimiter, onHeader)) {
     if (item.kind === 'bad') {
-      index.unreadableRow(item.line, item.message);
+      index!.unreadableRow(item.line, item.message);
       continue;
     }
     if (table!.typeColumn !== undefined) types.add((item.cells[table!.typeColumn] ?? '').trim().toLowerCase());
-    const converted = table!.read(item.cells);
-    const line = item.line;
-    index.add((item.cells[keyColumn] ?? '').trim(), converted.ok ? { line, ok: true, event: converted.event } : { line, ok: false, errors: converted.errors });
+    // Kept as cells and converted when the lead is read (see EventIndex).
+    index!.add((item.cells[keyColumn] ?? '').trim(), item.cells, item.line);
   }
   // A type the file never holds needs no columns; the attributes of the types it does hold do.
   if (table && header) {
     const missing = table.missing.filter((m) => types.has(m.field.slice(0, m.field.indexOf('.')).toLowerCase()));
     checkHeader(file, header, { ...table, errors: [], missing }, options);
   }
-  return index;
+  // A file without even a header holds no events.
+  return index ?? new EventIndex(file, engine.eventTable([]));
 }

@@ -1,0 +1,121 @@
+// CSV rows kept compactly, outside the JavaScript heap, until they are needed: the events table of
+// `--events` is read whole before the leads (leads and events need not be in the same order), and
+// an object per event with its strings costs a few hundred bytes of heap; 20 million event rows
+// (1,000,000 leads × 20) ran out of Node's default 4 GB heap that way. Here a row's cells are
+// written as UTF-8, each after its byte length (LEB128), into large Buffers (external memory, which
+// the heap limit does not cover), and rows are numbers; a row is turned back into its cells when
+// its lead is read. About 60 bytes per row of a typical events export instead of several hundred.
+
+/** The size of the Buffers rows are written into (a larger row gets a Buffer of its own); a row never spans two. */
+const CHUNK_BYTES = 64 * 1024 * 1024;
+
+export class RowStore {
+  private readonly chunks: Buffer[] = [];
+  private chunk: Buffer = Buffer.alloc(0);
+  private used = 0;
+  /** Row r starts in `chunks[chunkOf[r]]` at byte `offsetOf[r]`. */
+  private chunkOf = new Uint32Array(1024);
+  private offsetOf = new Uint32Array(1024);
+  private count = 0;
+
+  /** `chunkBytes`: the Buffers' size (tests make it small, to cross chunk borders often). */
+  constructor(private readonly chunkBytes = CHUNK_BYTES) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bytes the rows take in their Buffers. */
+  get bytes(): number {
+    let total = this.used;
+    for (let c = 0; c < this.chunks.length - 1; c++) total += this.chunks[c]!.length;
+    return total;
+  }
+
+  /** Keeps a row's cells; returns its number (0, 1, ...). */
+  add(cells: readonly string[]): number {
+    // An upper bound of the row's size: 3 bytes per UTF-16 unit, 5 per length, 5 for the count.
+    let bound = 5;
+    for (const cell of cells) bound += 5 + cell.length * 3;
+    if (this.used + bound > this.chunk.length) this.newChunk(bound);
+    const row = this.count++;
+    if (row === this.chunkOf.length) {
+      this.chunkOf = grown(this.chunkOf);
+      this.offsetOf = grown(this.offsetOf);
+    }
+    this.chunkOf[row] = this.chunks.length - 1;
+    this.offsetOf[row] = this.used;
+    let at = writeLength(this.chunk, this.used, cells.length);
+    for (const cell of cells) {
+      // The length goes before the text, whose UTF-8 size is known only once written: the text is
+      // written after room for the largest length, then moved back when its length is shorter.
+      const room = lengthSize(cell.length * 3);
+      const written = this.chunk.write(cell, at + room, 'utf8');
+      const size = lengthSize(written);
+      if (size !== room) this.chunk.copy(this.chunk, at + size, at + room, at + room + written);
+      writeLength(this.chunk, at, written);
+      at += size + written;
+    }
+    this.used = at;
+    return row;
+  }
+
+  /** The cells of row `row`, as they were added. */
+  cells(row: number): string[] {
+    const chunk = this.chunks[this.chunkOf[row]!]!;
+    let at = this.offsetOf[row]!;
+    let count: number;
+    [count, at] = readLength(chunk, at);
+    const cells = new Array<string>(count);
+    for (let i = 0; i < count; i++) {
+      let length: number;
+      [length, at] = readLength(chunk, at);
+      cells[i] = chunk.toString('utf8', at, at + length);
+      at += length;
+    }
+    return cells;
+  }
+
+  private newChunk(bound: number): void {
+    this.chunk = Buffer.allocUnsafeSlow(Math.max(this.chunkBytes, bound));
+    this.chunks.push(this.chunk);
+    this.used = 0;
+  }
+}
+
+/** A typed array twice as long, with the same contents first (the index's per-row arrays grow so too). */
+export function grown<T extends Uint32Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>>(array: T): T {
+  const next = new (array.constructor as new (length: number) => T)(array.length * 2);
+  next.set(array);
+  return next;
+}
+
+/** Bytes that writeLength takes for `n`: 7 bits per byte. */
+function lengthSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    size++;
+  }
+  return size;
+}
+
+function writeLength(buffer: Buffer, at: number, n: number): number {
+  while (n >= 0x80) {
+    buffer[at++] = (n & 0x7f) | 0x80;
+    n = Math.floor(n / 0x80);
+  }
+  buffer[at++] = n;
+  return at;
+}
+
+function readLength(buffer: Buffer, at: number): [number, number] {
+  let n = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = buffer[at++]!;
+    n += (byte & 0x7f) * scale;
+    if (byte < 0x80) return [n, at];
+    scale *= 0x80;
+  }
+}
