@@ -1,10 +1,12 @@
 // CSV rows kept compactly, outside the JavaScript heap, until they are needed: the events table of
 // `--events` is read whole before the leads (leads and events need not be in the same order), and
 // an object per event with its strings costs a few hundred bytes of heap; 20 million event rows
-// (1,000,000 leads × 20) ran out of Node's default 4 GB heap that way. Here a row's cells are
-// written as UTF-8, each after its byte length (LEB128), into large Buffers (external memory, which
-// the heap limit does not cover), and rows are numbers; a row is turned back into its cells when
-// its lead is read. About 60 bytes per row of a typical events export instead of several hundred.
+// (1,000,000 leads × 20) ran out of Node's default 4 GB heap that way. Here a row is written into
+// large Buffers (external memory, which the heap limit does not cover) as its cell count, each
+// cell's length in UTF-16 units, the UTF-8 size of the cells' text, and that text, one UTF-8 write
+// for the whole row (a write per cell took twice as long), every number in LEB128; rows are
+// numbers, and a row is turned back into its cells when its lead is read. About 60 bytes per row of
+// a typical events export instead of several hundred.
 
 /** The size of the Buffers rows are written into (a larger row gets a Buffer of its own); a row never spans two. */
 const CHUNK_BYTES = 64 * 1024 * 1024;
@@ -34,9 +36,9 @@ export class RowStore {
 
   /** Keeps a row's cells; returns its number (0, 1, ...). */
   add(cells: readonly string[]): number {
-    // An upper bound of the row's size: 3 bytes per UTF-16 unit, 5 per length, 5 for the count.
-    let bound = 5;
-    for (const cell of cells) bound += 5 + cell.length * 3;
+    const text = cells.join('');
+    // An upper bound of the row's size: 3 bytes per UTF-16 unit, 5 per number.
+    const bound = 5 * (cells.length + 2) + text.length * 3;
     if (this.used + bound > this.chunk.length) this.newChunk(bound);
     const row = this.count++;
     if (row === this.chunkOf.length) {
@@ -46,17 +48,15 @@ export class RowStore {
     this.chunkOf[row] = this.chunks.length - 1;
     this.offsetOf[row] = this.used;
     let at = writeLength(this.chunk, this.used, cells.length);
-    for (const cell of cells) {
-      // The length goes before the text, whose UTF-8 size is known only once written: the text is
-      // written after room for the largest length, then moved back when its length is shorter.
-      const room = lengthSize(cell.length * 3);
-      const written = this.chunk.write(cell, at + room, 'utf8');
-      const size = lengthSize(written);
-      if (size !== room) this.chunk.copy(this.chunk, at + size, at + room, at + room + written);
-      writeLength(this.chunk, at, written);
-      at += size + written;
-    }
-    this.used = at;
+    for (const cell of cells) at = writeLength(this.chunk, at, cell.length);
+    // The text's UTF-8 size is known only once written: it is written after room for the largest
+    // size, then moved back when the size takes fewer bytes.
+    const room = lengthSize(text.length * 3);
+    const written = this.chunk.write(text, at + room, 'utf8');
+    const size = lengthSize(written);
+    if (size !== room) this.chunk.copy(this.chunk, at + size, at + room, at + room + written);
+    writeLength(this.chunk, at, written);
+    this.used = at + size + written;
     return row;
   }
 
@@ -66,13 +66,13 @@ export class RowStore {
     let at = this.offsetOf[row]!;
     let count: number;
     [count, at] = readLength(chunk, at);
+    const lengths = new Array<number>(count);
+    for (let i = 0; i < count; i++) [lengths[i], at] = readLength(chunk, at);
+    let bytes: number;
+    [bytes, at] = readLength(chunk, at);
+    const text = chunk.toString('utf8', at, at + bytes);
     const cells = new Array<string>(count);
-    for (let i = 0; i < count; i++) {
-      let length: number;
-      [length, at] = readLength(chunk, at);
-      cells[i] = chunk.toString('utf8', at, at + length);
-      at += length;
-    }
+    for (let i = 0, start = 0; i < count; start += lengths[i]!, i++) cells[i] = text.slice(start, start + lengths[i]!);
     return cells;
   }
 
