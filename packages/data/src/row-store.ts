@@ -8,8 +8,13 @@
 // numbers, and a row is turned back into its cells when its lead is read. About 60 bytes per row of
 // a typical events export instead of several hundred.
 
-/** The size of the Buffers rows are written into (a larger row gets a Buffer of its own); a row never spans two. */
+/**
+ * The largest size of the Buffers rows are written into (a larger row gets a Buffer of its own); a
+ * row never spans two. The first Buffer is small and each next one twice as large up to this, so a
+ * small events file (the editor's sample data) does not take 64 MiB.
+ */
 const CHUNK_BYTES = 64 * 1024 * 1024;
+const FIRST_CHUNK_BYTES = 64 * 1024;
 
 export class RowStore {
   private readonly chunks: Buffer[] = [];
@@ -19,8 +24,9 @@ export class RowStore {
   private chunkOf = new Uint32Array(1024);
   private offsetOf = new Uint32Array(1024);
   private count = 0;
+  private written = 0;
 
-  /** `chunkBytes`: the Buffers' size (tests make it small, to cross chunk borders often). */
+  /** `chunkBytes`: the Buffers' largest size (tests make it small, to cross chunk borders often). */
   constructor(private readonly chunkBytes = CHUNK_BYTES) {}
 
   get size(): number {
@@ -29,9 +35,7 @@ export class RowStore {
 
   /** Bytes the rows take in their Buffers. */
   get bytes(): number {
-    let total = this.used;
-    for (let c = 0; c < this.chunks.length - 1; c++) total += this.chunks[c]!.length;
-    return total;
+    return this.written;
   }
 
   /** Keeps a row's cells; returns its number (0, 1, ...). */
@@ -56,6 +60,7 @@ export class RowStore {
     const size = lengthSize(written);
     if (size !== room) this.chunk.copy(this.chunk, at + size, at + room, at + room + written);
     writeLength(this.chunk, at, written);
+    this.written += at + size + written - this.used;
     this.used = at + size + written;
     return row;
   }
@@ -77,7 +82,8 @@ export class RowStore {
   }
 
   private newChunk(bound: number): void {
-    this.chunk = Buffer.allocUnsafeSlow(Math.max(this.chunkBytes, bound));
+    const next = Math.min(this.chunkBytes, Math.max(FIRST_CHUNK_BYTES, this.chunk.length * 2));
+    this.chunk = Buffer.allocUnsafeSlow(Math.max(next, bound));
     this.chunks.push(this.chunk);
     this.used = 0;
   }
