@@ -144,7 +144,8 @@ export class RecordReader {
     return generateEventReader(types, {
       notEvent: (input, i, errors) => errors.push(notAnEvent(input, i)),
       typeIndex: (type, i, errors) => {
-        if (typeof type === 'string') return this.readerOf(type)?.index ?? -1;
+        // The generated `if` chain has already compared the declared names.
+        if (typeof type === 'string') return this.readerInOtherCase(type)?.index ?? -1;
         errors.push(typeError(type, i));
         return -1;
       },
@@ -186,6 +187,11 @@ export class RecordReader {
   private readerOf(type: string): EventReader | undefined {
     const names = this.typeNames;
     for (let t = 0; t < names.length; t++) if (names[t] === type) return this.typeReaders[t];
+    return this.readerInOtherCase(type);
+  }
+
+  /** The reader of a type name that is not exactly a declared one: a letter-case variant, or none. */
+  private readerInOtherCase(type: string): EventReader | undefined {
     return this.events.get(type) ?? this.events.get(type.toLowerCase());
   }
 
