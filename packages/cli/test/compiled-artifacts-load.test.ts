@@ -12,7 +12,7 @@ import { compileProgram, type SourceHost } from '@mql/core';
 import { load } from '@mql/runtime';
 import { generateProgram } from '../../bench/src/program-generator.js';
 import { programTokens } from '../../core/test/format-generator.js';
-import { programArb } from '../../sql/test/generate.js';
+import { programArb } from '../../runtime/test/artifact-arbitraries.js';
 import { nodeHost } from '../src/host.js';
 import { ROOT } from './run-cli.js';
 

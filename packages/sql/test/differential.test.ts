@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { leadsArb, NOW_ISO, programArb } from './generate.js';
+import { leadsArb, NOW_ISO, programArb } from '../../runtime/test/artifact-arbitraries.js';
 import { disagreements, withEngines } from './harness.js';
 
 describe('generated programs: runtime, DuckDB and PostgreSQL agree', () => {

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { compileFixture } from './fixture.js';
-import { NOW_ISO, seededLeads } from './generate.js';
+import { NOW_ISO, seededLeads } from '../../runtime/test/artifact-arbitraries.js';
 import { disagreements, withEngines } from './harness.js';
 
 const LEADS = 100_000;

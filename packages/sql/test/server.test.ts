@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Postgres } from './engines.js';
-import { leadsArb, NOW_ISO, programArb, seededLeads } from './generate.js';
+import { leadsArb, NOW_ISO, programArb, seededLeads } from '../../runtime/test/artifact-arbitraries.js';
 import { compileFixture } from './fixture.js';
 import { disagreements } from './harness.js';
 import { startServer, type Server } from './postgres-server.js';

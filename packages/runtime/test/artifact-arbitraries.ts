@@ -1,5 +1,6 @@
-// fast-check generators for the differential tests: rules artifacts that use every construct the
-// SQL back end translates, over one fixed schema, and lead records that sit on the edges (missing
+// fast-check generators for the differential tests (the runtime's generated code against its
+// closures, the SQL back end against the runtime): rules artifacts that use every construct of the
+// language, over one fixed schema, and lead records that sit on the edges (missing
 // values, mixed case, emails without or with several `@`, events exactly on window boundaries and
 // in the future, decay, caps, negative points, `after` chains, quotes and comment markers in text,
 // placeholder values (`missing when`) in other letter cases and with white space around them, and
