@@ -4,7 +4,9 @@
 import type { RulesArtifact, TestCase } from '@mql/artifact';
 import type { EvalContext, NormRecord } from './context.js';
 import { RowReader, type EventTable, type LeadTable, type RowResult } from './csv.js';
+import { literal } from './codegen.js';
 import { parseIsoDate } from './dates.js';
+import { SourceUnit } from './expr-codegen.js';
 import type { Program } from './program.js';
 import { RecordReader } from './records.js';
 import type { Contribution, EvaluationResult, RecordError } from './result.js';
@@ -24,12 +26,13 @@ export interface EvaluateOptions {
 
 export interface LoadOptions {
   /**
-   * Read records through code generated for the artifact's schema with `new Function`
-   * (records-codegen.ts): the record check takes about 0.84× the time on epoch-ms event times and
-   * 0.92× on ISO-8601 ones (packages/bench/README.md), with the same results. Default:
-   * true; where the platform forbids `new Function` (a Content-Security-Policy without
-   * 'unsafe-eval', Cloudflare Workers) the runtime falls back to its generic loops by itself.
-   * `false` never tries, e.g. where a CSP violation report would be noise.
+   * Generate code for the artifact with `new Function` at load: the record check's event loop
+   * (records-codegen.ts) and the evaluation's expressions, scores, stages and results
+   * (expr-codegen.ts), with the same results as the generic loops and closures. On the throughput
+   * benchmark lean evaluation takes about 0.77× the time (packages/bench/README.md). Default: true;
+   * where the platform forbids `new Function` (a Content-Security-Policy without 'unsafe-eval',
+   * Cloudflare Workers) the runtime falls back by itself. `false` never tries, e.g. where a CSP
+   * violation report would be noise.
    */
   codegen?: boolean;
 }
@@ -93,22 +96,24 @@ export class Engine implements RulesEngine {
   private readonly records: RecordReader;
   private tests: TestRunner | undefined;
   private memo: unknown[] = [];
+  /** The result without contributions, built by generated code where allowed. */
+  private readonly buildResult: (ctx: EvalContext) => EvaluationResult;
 
   constructor(
     readonly artifact: RulesArtifact,
     private readonly program: Program,
-    options: LoadOptions = {},
   ) {
     this.stageNames = artifact.stages.map((s) => s.name);
     this.scoreNames = artifact.scores.map((s) => s.name);
     this.gradeNames = artifact.grades.map((g) => g.name);
     this.segmentNames = artifact.segments.map((s) => s.name);
     this.eventTypes = artifact.events.map((e) => e.name);
-    this.records = new RecordReader(program.model, options.codegen ?? true);
+    this.records = new RecordReader(program.model, program.codegen);
     this.rows = new RowReader(program.model, (record) => {
       const read = this.records.read(record, false);
       return read.ok ? [] : read.errors;
     });
+    this.buildResult = this.generatedResult() ?? ((ctx) => this.genericResult(ctx));
   }
 
   evaluate(record: unknown, options: EvaluateOptions = {}): Evaluation {
@@ -192,6 +197,18 @@ export class Engine implements RulesEngine {
   }
 
   private resultOf(ctx: EvalContext): EvaluationResult {
+    const result = this.buildResult(ctx);
+    if (ctx.explain) {
+      const { scoreNames } = this;
+      const contributions: Record<string, Contribution[]> = {};
+      for (let i = 0; i < scoreNames.length; i++) contributions[scoreNames[i]!] = ctx.contributions[i] ?? [];
+      result.contributions = contributions;
+    }
+    return result;
+  }
+
+  /** The result without contributions: scores, grades, segments and stages, in that order. */
+  private genericResult(ctx: EvalContext): EvaluationResult {
     const { names, stages } = this.program;
     const { scoreNames, gradeNames, segmentNames } = this;
     const scores: Record<string, number> = {};
@@ -201,13 +218,28 @@ export class Engine implements RulesEngine {
     const segments: Record<string, boolean> = {};
     for (let i = 0; i < segmentNames.length; i++) segments[segmentNames[i]!] = names.segment[i]!(ctx);
     const outcome = stages.evaluate(ctx);
-    const result: EvaluationResult = { stage: outcome.stage, scores, grades, segments, stages: outcome.stages };
-    if (ctx.explain) {
-      const contributions: Record<string, Contribution[]> = {};
-      for (let i = 0; i < scoreNames.length; i++) contributions[scoreNames[i]!] = ctx.contributions[i] ?? [];
-      result.contributions = contributions;
-    }
-    return result;
+    return { stage: outcome.stage, scores, grades, segments, stages: outcome.stages };
+  }
+
+  /**
+   * genericResult as generated code (codegen.ts): object literals with the program's names as keys
+   * take a fixed shape at once, where the loops add one key at a time (a transition per key).
+   */
+  private generatedResult(): ((ctx: EvalContext) => EvaluationResult) | undefined {
+    const { names, stages, codegen } = this.program;
+    const unit = new SourceUnit();
+    const entries = (keys: readonly string[], get: (i: number) => (ctx: EvalContext) => unknown) =>
+      `{ ${keys.map((key, i) => `[${literal(key)}]: ${unit.constant(get(i))}(ctx)`).join(', ')} }`;
+    const source = [
+      'function result(ctx) {',
+      `  const scores = ${entries(this.scoreNames, (i) => names.score[i]!)};`,
+      `  const grades = ${entries(this.gradeNames, (i) => (ctx) => names.gradeLabel(i, ctx))};`,
+      `  const segments = ${entries(this.segmentNames, (i) => names.segment[i]!)};`,
+      `  const outcome = ${unit.constant((ctx: EvalContext) => stages.evaluate(ctx))}(ctx);`,
+      '  return { stage: outcome.stage, scores, grades, segments, stages: outcome.stages };',
+      '}',
+    ];
+    return unit.build(codegen, source.join('\n'));
   }
 }
 

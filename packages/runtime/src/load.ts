@@ -4,6 +4,7 @@
 import { ARTIFACT_FORMAT, ARTIFACT_VERSION, RulesArtifactSchema, type RulesArtifact } from '@mql/artifact';
 import { Engine, type LoadOptions, type RulesEngine } from './engine.js';
 import { checkTypes } from './check-types.js';
+import { Codegen } from './codegen.js';
 import { ArtifactError } from './errors.js';
 import { compileProgram } from './program.js';
 import { describe, isPlainObject } from './records.js';
@@ -13,9 +14,9 @@ import { checkArtifact, checkDepth, formatPath } from './verify.js';
 export function load(artifact: unknown, options: LoadOptions = {}): RulesEngine {
   const checked = parseArtifact(artifact);
   checkArtifact(checked);
-  const program = compileProgram(checked); // refuses unknown names first, so the types below are all known
+  const program = compileProgram(checked, new Codegen(options.codegen ?? true)); // refuses unknown names first, so the types below are all known
   checkTypes(checked);
-  return new Engine(checked, program, options);
+  return new Engine(checked, program);
 }
 
 function parseArtifact(input: unknown): RulesArtifact {

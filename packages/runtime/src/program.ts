@@ -3,6 +3,7 @@
 // and cycles are ArtifactErrors at load, never surprises during evaluation).
 
 import type { Expr, RulesArtifact } from '@mql/artifact';
+import type { Codegen } from './codegen.js';
 import { compileCondition, type CompileEnv } from './compile-expr.js';
 import { ArtifactError } from './errors.js';
 import { compileGrade, NameTable } from './names.js';
@@ -19,15 +20,18 @@ export interface Program {
   stages: StageProgram;
   /** How many memo slots one evaluation needs. */
   memoSize: number;
+  /** Whether this load generates code (the record reader asks too). */
+  codegen: Codegen;
 }
 
-export function compileProgram(artifact: RulesArtifact): Program {
+/** `codegen`: expressions become generated code where allowed (expr-codegen.ts), else closures. */
+export function compileProgram(artifact: RulesArtifact, codegen: Codegen): Program {
   checkUniqueNames(artifact);
   let memoSize = 0;
   const allocateSlot = () => memoSize++;
   const model = buildRecordModel(artifact);
   const names = new NameTable(artifact, allocateSlot);
-  const env: CompileEnv = { model, names, queries: new QueryTable(allocateSlot), where: 'artifact' };
+  const env: CompileEnv = { model, names, queries: new QueryTable(allocateSlot), where: 'artifact', codegen };
   const at = (where: string): CompileEnv => ({ ...env, where });
 
   artifact.segments.forEach((s, i) => {
@@ -43,7 +47,7 @@ export function compileProgram(artifact: RulesArtifact): Program {
   });
   const stages = new StageProgram(artifact.stages, env, clauseCounterStart(artifact));
   checkNoCycles(artifact);
-  return { model, names, stages, memoSize };
+  return { model, names, stages, memoSize, codegen };
 }
 
 function checkUniqueNames(artifact: RulesArtifact): void {

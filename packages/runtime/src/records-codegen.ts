@@ -13,12 +13,10 @@
 // object, a list), and every error, goes to the same functions the generic loop calls, so the
 // rules of LANGUAGE.md §10 are written once.
 //
-// Safety: the generated code contains no text from the artifact except through JSON.stringify,
-// which always yields one string literal (JSON is a subset of ECMAScript), and integers checked to
-// be integers. Where `new Function` is forbidden (a Content-Security-Policy without 'unsafe-eval',
-// Cloudflare Workers) the reader keeps its generic loop; `load(artifact, { codegen: false })` asks
-// for it anyway. (zod, which checks the artifact at load, compiles its validators the same way.)
+// Safety and the fallback where `new Function` is forbidden: codegen.ts. (zod, which checks the
+// artifact at load, compiles its validators the same way.)
 
+import { int, literal, type Codegen } from './codegen.js';
 import type { RecordError } from './result.js';
 
 /** How a generated reader tests a value of a field's plain kind: JavaScript source over `value`. */
@@ -34,28 +32,6 @@ export interface GeneratedField {
   plainTest: PlainTest | undefined;
   /** The field's slot in the event's values. */
   slot: number;
-}
-
-/**
- * `new Function`, or undefined where the platform forbids it (it throws EvalError there). Any other
- * error, a SyntaxError above all, is a bug in this generator and is thrown, never papered over.
- */
-function functionFrom(params: string[], body: string): ((...args: unknown[]) => unknown) | undefined {
-  try {
-    return new Function(...params, body) as (...args: unknown[]) => unknown;
-  } catch (error) {
-    if (error instanceof EvalError) return undefined;
-    throw error;
-  }
-}
-
-/** A JavaScript string literal for `text`. */
-const literal = (text: string): string => JSON.stringify(text);
-
-/** An integer for the source; anything else is a bug, not input to splice. */
-function int(n: number): string {
-  if (!Number.isSafeInteger(n)) throw new Error(`records-codegen: not an integer: ${n}`);
-  return String(n);
 }
 
 /** An own-property read: a key that Object.prototype also has must not read the prototype. */
@@ -89,7 +65,7 @@ export interface EventHelpers {
   attribute(t: number, f: number, input: Record<string, unknown>, values: unknown[], base: number, errors: RecordError[], i: number): void;
 }
 
-export function generateEventReader(types: GeneratedEventType[], helpers: EventHelpers): EventListReader | undefined {
+export function generateEventReader(types: GeneratedEventType[], helpers: EventHelpers, codegen: Codegen): EventListReader | undefined {
   const lines = [
     'for (let i = 0; i < list.length; i++) {',
     '  const e = list[i];',
@@ -106,7 +82,7 @@ export function generateEventReader(types: GeneratedEventType[], helpers: EventH
     '}',
   ];
   const body = `return function readEventList(list, byType, errors) {\n${lines.join('\n')}\n};`;
-  return functionFrom(['H'], body)?.(helpers) as EventListReader | undefined;
+  return codegen.compile(['H'], body)?.(helpers) as EventListReader | undefined;
 }
 
 /** One `case` of the event loop: append the event, check its attributes with literal keys. */

@@ -12,6 +12,7 @@
 
 import type { FieldType } from '@mql/artifact';
 import type { EventList, NormRecord } from './context.js';
+import type { Codegen } from './codegen.js';
 import { parseInputDate } from './dates.js';
 import { generateEventReader, type EventListReader, type GeneratedField, type PlainTest } from './records-codegen.js';
 import type { RecordError } from './result.js';
@@ -117,8 +118,8 @@ export class RecordReader {
   /** A record's event list: read by code generated for the schema where allowed, else by the generic loop. */
   private readonly readEventList: EventListReader;
 
-  /** `generate`: read through code generated for this schema (records-codegen.ts) when the platform allows `new Function`. */
-  constructor(model: RecordModel, generate: boolean) {
+  /** `codegen`: read through code generated for this schema (records-codegen.ts) where allowed. */
+  constructor(model: RecordModel, codegen: Codegen) {
     this.lead = tableReader(model.lead);
     this.events = new Map();
     for (const event of model.events) this.events.set(event.name, eventReader(event));
@@ -135,10 +136,10 @@ export class RecordReader {
       events: model.events.map((e) => emptyList(e.slots.length)),
     };
     this.okResult = { ok: true, record: this.record };
-    this.readEventList = (generate ? this.generatedEventReader() : undefined) ?? ((list, byType, errors) => this.readEventsGeneric(list, errors));
+    this.readEventList = this.generatedEventReader(codegen) ?? ((list, byType, errors) => this.readEventsGeneric(list, errors));
   }
 
-  private generatedEventReader(): EventListReader | undefined {
+  private generatedEventReader(codegen: Codegen): EventListReader | undefined {
     const readers = this.typeReaders;
     const types = readers.map((reader, t) => ({ name: this.typeNames[t]!, width: reader.size, attributes: reader.fields.map(generatedField) }));
     return generateEventReader(types, {
@@ -159,7 +160,7 @@ export class RecordReader {
         const check = readers[t]!.fields[f]!;
         readField(check, ownValue(check.node, input), undefined, values, base, errors, i);
       },
-    });
+    }, codegen);
   }
 
   /**

@@ -3,10 +3,11 @@
 // 0 because a score is never missing. When the context explains, each rule that gave non-zero
 // points also records a Contribution; otherwise no object is allocated.
 
-import type { PerRule, Score, WhenRule } from '@mql/artifact';
-import { compileCondition, compileExpr, compileQuery, type CompileEnv } from './compile-expr.js';
+import type { PerRule, Score, ScoreRule, WhenRule } from '@mql/artifact';
+import { compileCondition, compileExpr, compileQuery, sourceHooks, type CompileEnv } from './compile-expr.js';
 import { NO_EVENT, type EvalContext } from './context.js';
 import { compileProbes, readProbes } from './explain.js';
+import { conditionSource, SourceUnit } from './expr-codegen.js';
 import type { Contribution } from './result.js';
 
 type RuleFn = (ctx: EvalContext, into: Contribution[] | undefined) => number;
@@ -17,14 +18,40 @@ export function compileScore(score: Score, index: number, env: CompileEnv, count
   const rules = score.rules.map((rule, i) =>
     rule.kind === 'when' ? compileWhenRule(rule, env, counter + i) : compilePerRule(rule, score.halfLifeMs, env, counter + i),
   );
-  const range = score.range;
-  return (ctx) => {
+  const finish = scoreTotal(score.range);
+  const general = (ctx: EvalContext): number => {
     const into = ctx.explain ? (ctx.contributions[index] = []) : undefined;
     let total = 0;
     for (const rule of rules) total += rule(ctx, into);
-    if (!Number.isFinite(total)) total = 0; // points summing past the largest double: missing, so 0 (§5)
-    return range === undefined ? total : Math.min(Math.max(total, range.min), range.max);
+    return finish(total);
   };
+  const lean = generatedLeanScore(score.rules, rules, finish, env);
+  if (lean === undefined) return general;
+  return (ctx) => (ctx.explain || ctx.coverage !== undefined ? general(ctx) : lean(ctx));
+}
+
+/** A rules score's sum, clamped to its range; points summing past the largest double are missing, so 0 (§5). */
+function scoreTotal(range: { min: number; max: number } | undefined): (total: number) => number {
+  if (range === undefined) return (total) => (Number.isFinite(total) ? total : 0);
+  const { min, max } = range;
+  return (total) => Math.min(Math.max(Number.isFinite(total) ? total : 0, min), max);
+}
+
+/**
+ * A lean evaluation's score (no explanation, no coverage) as one generated function, where the
+ * platform allows it (expr-codegen.ts): each `when` rule's condition is inlined and each `per` rule
+ * is a call of its closure, so every call site sees one function. The general loop above calls
+ * every rule through one call site, which V8 cannot inline.
+ */
+function generatedLeanScore(declared: ScoreRule[], rules: RuleFn[], finish: (total: number) => number, env: CompileEnv): ((ctx: EvalContext) => number) | undefined {
+  const unit = new SourceUnit();
+  const hooks = sourceHooks(env, undefined);
+  const lines = declared.map((rule, i) => {
+    if (rule.kind === 'per') return `total += ${unit.constant(rules[i])}(ctx, undefined);`;
+    return `if (${conditionSource(rule.when, unit, hooks)}) total += ${unit.constant(cap(rule.points, rule.max))};`;
+  });
+  const body = [`const ev = ${NO_EVENT};`, 'let total = 0;', ...lines, `return ${unit.constant(finish)}(total);`];
+  return unit.build(env.codegen, `function score(ctx) {\n${body.join('\n')}\n}`);
 }
 
 /** `+N when C [max M]`: not decayed, but capped like any rule. */

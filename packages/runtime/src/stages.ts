@@ -4,10 +4,12 @@
 // result can say which requirement failed and which disqualifier fired, with the values seen.
 
 import type { Stage, StageClause } from '@mql/artifact';
-import { compileCondition, type CompileEnv } from './compile-expr.js';
+import { int, literal } from './codegen.js';
+import { compileCondition, sourceHooks, type CompileEnv } from './compile-expr.js';
 import { NO_EVENT, type Condition, type EvalContext } from './context.js';
 import { fail } from './errors.js';
 import { compileProbes, readProbes, type Probe } from './explain.js';
+import { conditionSource, SourceUnit } from './expr-codegen.js';
 import type { ClauseResult, StageResult } from './result.js';
 
 interface CompiledClause {
@@ -40,6 +42,8 @@ export class StageProgram {
   private readonly stages: CompiledStage[];
   /** Whether each stage qualifies, during one lean evaluation (reused: evaluation is synchronous). */
   private readonly known: Int8Array;
+  /** Lean evaluation as generated code where allowed (see generateLean), else undefined. */
+  private readonly generatedLean: ((ctx: EvalContext) => StageOutcome) | undefined;
 
   /** `firstCounter`: the coverage counter of the first stage's first requirement (coverage.ts). */
   constructor(
@@ -66,11 +70,44 @@ export class StageProgram {
     });
     this.known = new Int8Array(this.stages.length);
     this.checkChains(env);
+    this.generatedLean = this.generateLean(stages, env);
   }
 
   evaluate(ctx: EvalContext): StageOutcome {
     if (ctx.coverage !== undefined) this.cover(ctx, ctx.coverage);
-    return ctx.explain ? this.explained(ctx) : this.lean(ctx);
+    if (ctx.explain) return this.explained(ctx);
+    return this.generatedLean === undefined ? this.lean(ctx) : this.generatedLean(ctx);
+  }
+
+  /**
+   * `lean` as one generated function (expr-codegen.ts): every stage's clauses inlined as one `&&`
+   * chain, its `after` stage's flag first, in an order where a stage comes after its `after` stage,
+   * and the outcome built as object literals. Short-circuits like `qualifies`.
+   */
+  private generateLean(declared: Stage[], env: CompileEnv): ((ctx: EvalContext) => StageOutcome) | undefined {
+    const unit = new SourceUnit();
+    const hooks = sourceHooks(env, undefined);
+    const flag = (i: number) => `q${int(i)}`;
+    const lines: string[] = [`const ev = ${NO_EVENT};`];
+    const done = new Set<number>();
+    const emit = (i: number): void => {
+      if (done.has(i)) return;
+      done.add(i);
+      const { afterIndex } = this.stages[i]!;
+      if (afterIndex !== undefined) emit(afterIndex);
+      const stage = declared[i]!;
+      const terms = [
+        ...(afterIndex === undefined ? [] : [flag(afterIndex)]),
+        ...stage.requirements.map((c) => conditionSource(c.when, unit, hooks)),
+        ...stage.rejections.map((c) => `!${conditionSource(c.when, unit, hooks)}`),
+      ];
+      lines.push(`const ${flag(i)} = ${terms.length === 0 ? 'true' : terms.join(' && ')};`);
+    };
+    this.stages.forEach((_, i) => emit(i));
+    const last = this.stages.reduce((rest, s, i) => `${flag(i)} ? ${literal(s.name)} : ${rest}`, 'null');
+    const flags = this.stages.map((s, i) => `[${literal(s.name)}]: { qualified: ${flag(i)} }`);
+    lines.push(`return { stage: ${last}, stages: { ${flags.join(', ')} } };`);
+    return unit.build(env.codegen, `function stages(ctx) {\n${lines.join('\n')}\n}`);
   }
 
   /**

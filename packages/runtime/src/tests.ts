@@ -77,8 +77,8 @@ export class TestRunner {
   private compile(test: TestCase): CompiledExpectation[] {
     const known = this.compiled.get(test);
     if (known !== undefined) return known;
-    const { model, names } = this.host.program;
-    const env: CompileEnv = { model, names, queries: this.queries, where: `test "${test.description}"` };
+    const { model, names, codegen } = this.host.program;
+    const env: CompileEnv = { model, names, queries: this.queries, where: `test "${test.description}"`, codegen };
     const compiled = test.expectations.map((e): CompiledExpectation => {
       if (e.kind === 'stage') return { kind: 'stage', stage: e.stage, text: `stage ${e.stage ?? 'none'}`, loc: e.loc };
       return { kind: 'condition', holds: compileCondition(e.expr, env), probes: compileProbes(e.expr, env), text: e.text, loc: e.loc };

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { load } from '../src/index.js';
+import { Codegen } from '../src/codegen.js';
 import { generateEventReader, type EventHelpers } from '../src/records-codegen.js';
 import { artifact, E, field, optional, per, q, score, T, when } from './artifact-builder.js';
 import { NOW } from './helpers.js';
@@ -143,6 +144,7 @@ describe('generated event reader', () => {
         { name: 'constructor', width: 1, attributes: [{ key: 'toString', inherited: true, plainTest: string, slot: 0 }] },
       ],
       helpers,
+      new Codegen(true),
     );
     expect(read).toBeTypeOf('function');
     const lists = [
