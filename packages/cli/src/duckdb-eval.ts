@@ -20,7 +20,7 @@ import path from 'node:path';
 import type { FieldSpec, FieldType, RulesArtifact } from '@mql/artifact';
 import type { EvaluationResult, RulesEngine } from '@mql/runtime';
 import { compileSql, DIALECT_TABLE, readResultRow } from '@mql/sql';
-import { checkHeader, csvRecords, dataFormatOf, fileSize, readLines, type Position } from '@mql/data';
+import { checkHeader, csvRecordRuns, dataFormatOf, fileSize, readLineRuns, readLines, type Position } from '@mql/data';
 import { UsageError } from './host.js';
 import { evaluatedLead, type ResultWriter } from './output.js';
 import { addValues, MAX_VALUES, watchedLiterals } from './literals.js';
@@ -567,7 +567,7 @@ async function noteSeenValues(connection: Connection, artifact: RulesArtifact, s
 
 /**
  * The line each record of a CSV or JSON-lines file starts on, numbered as the runtime path numbers
- * it (@mql/data: csvRecords and readLines). DuckDB's readers count records, not lines, and skip
+ * it (@mql/data: csvRecordRuns and readLines). DuckDB's readers count records, not lines, and skip
  * blank lines, so a quoted cell running over line breaks, or a blank line, would shift every later
  * position. When the file has exactly one line per record (and the CSV header), record k is on
  * line k + 2 (CSV) or k + 1 (JSON lines), found by counting line breaks; otherwise the file is read
@@ -578,9 +578,11 @@ async function recordLines(file: string, format: 'csv' | 'jsonl', delimiter: str
   if ((await physicalLines(file)) === records + first - 1) return (row) => row + first;
   const lines: number[] = [];
   if (format === 'csv') {
-    for await (const item of csvRecords(readLines(createReadStream(file)), delimiter, () => undefined)) {
-      if (item.kind === 'bad') throw new UsageError(`${path.basename(file)} line ${item.line}: ${item.message}; --engine duckdb reads well-formed CSV only (--engine runtime lists such rows as invalid records)`);
-      lines.push(item.line);
+    for await (const items of csvRecordRuns(readLineRuns(createReadStream(file)), delimiter, () => undefined)) {
+      for (const item of items) {
+        if (item.kind === 'bad') throw new UsageError(`${path.basename(file)} line ${item.line}: ${item.message}; --engine duckdb reads well-formed CSV only (--engine runtime lists such rows as invalid records)`);
+        lines.push(item.line);
+      }
     }
   } else {
     for await (const { line, text } of readLines(createReadStream(file))) if (text.trim() !== '') lines.push(line);

@@ -19,8 +19,8 @@ import path from 'node:path';
 import type { FieldSpec, RulesArtifact } from '@mql/artifact';
 import { suggest } from '@mql/core';
 import { foldHeader, type EventTable, type HeaderBinding, type LeadTable, type RecordError, type RulesEngine } from '@mql/runtime';
-import { csvRecords, delimiterName, otherDelimiterIn, type CsvHeader, type NumberedLine } from './csv-read.js';
-import { linesOfText, readLines, withoutBom } from './lines.js';
+import { csvRecordRuns, delimiterName, otherDelimiterIn, type CsvHeader, type NumberedLine } from './csv-read.js';
+import { lineRunsOfText, linesOfText, readLineRuns, readLines, withoutBom } from './lines.js';
 import { grown, RowStore } from './row-store.js';
 
 /** The data cannot be read as asked: a usage error of whoever named the file or the columns. */
@@ -128,12 +128,11 @@ export async function leadSource(file: string, engine: RulesEngine, options: Dat
   }
   const total = fileSize(file);
   if (format === 'json') return jsonArray(file, total, options);
-  const stream = createReadStream(file);
+  const stream = createReadStream(file) as AsyncIterable<Buffer> & { bytesRead: number };
   const progress = () => ({ done: stream.bytesRead, total });
-  const lines = readLines(stream as AsyncIterable<Buffer>);
-  if (format === 'jsonl') return { items: jsonLines(lines, options), progress, notes: () => [] };
+  if (format === 'jsonl') return { items: jsonLines(readLines(stream), options), progress, notes: () => [] };
   const events = options.events ? await readEventIndex(options.events.file, options.events.key, engine, options) : undefined;
-  return { items: csvLeads(file, lines, engine, options, events), progress, notes: () => events?.notes() ?? [] };
+  return { items: csvLeads(file, readLineRuns(stream), engine, options, events), progress, notes: () => events?.notes() ?? [] };
 }
 
 /**
@@ -145,8 +144,7 @@ export function leadsOfText(file: string, text: string, engine: RulesEngine, opt
   const format = dataFormatOf(file);
   if (options.events) throw new DataError('events from a second table are read from files (leadSource)');
   if (format === 'json') return jsonRecords(file, text, options);
-  const lines = linesOfText(text);
-  return format === 'jsonl' ? jsonLines(lines, options) : csvLeads(file, lines, engine, options, undefined);
+  return format === 'jsonl' ? jsonLines(linesOfText(text), options) : csvLeads(file, lineRunsOfText(text), engine, options, undefined);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -306,7 +304,7 @@ function usedColumn(file: string, header: CsvHeader, name: string): number | und
   return at;
 }
 
-async function* csvLeads(file: string, lines: AsyncIterable<NumberedLine>, engine: RulesEngine, options: DataOptions, events: EventIndex | undefined): AsyncGenerator<LeadInput> {
+async function* csvLeads(file: string, runs: AsyncIterable<NumberedLine[]>, engine: RulesEngine, options: DataOptions, events: EventIndex | undefined): AsyncGenerator<LeadInput> {
   let table: LeadTable | undefined;
   let idColumn: number | undefined;
   const include = options.include ?? [];
@@ -320,15 +318,17 @@ async function* csvLeads(file: string, lines: AsyncIterable<NumberedLine>, engin
     }
     includeColumns = include.map((column) => usedColumn(file, header, column) ?? fail(missingColumn(column, header.cells)));
   };
-  for await (const item of csvRecords(lines, options.delimiter, onHeader)) {
-    const position: Position = { kind: 'line', line: item.line };
-    if (item.kind === 'bad') {
-      yield { position, ok: false, errors: [{ path: '', message: item.message }] };
-      continue;
+  for await (const items of csvRecordRuns(runs, options.delimiter, onHeader)) {
+    for (const item of items) {
+      const position: Position = { kind: 'line', line: item.line };
+      if (item.kind === 'bad') {
+        yield { position, ok: false, errors: [{ path: '', message: item.message }] };
+        continue;
+      }
+      const lead = csvLead(item.cells, position, table!, idColumn, events);
+      if (include.length > 0) lead.included = Object.fromEntries(include.map((column, i) => [column, item.cells[includeColumns[i]!] ?? '']));
+      yield lead;
     }
-    const lead = csvLead(item.cells, position, table!, idColumn, events);
-    if (include.length > 0) lead.included = Object.fromEntries(include.map((column, i) => [column, item.cells[includeColumns[i]!] ?? '']));
-    yield lead;
   }
 }
 
@@ -455,14 +455,16 @@ async function readEventIndex(file: string, key: string, engine: RulesEngine, op
     keyColumn = column;
   };
   const types = new Set<string>();
-  for await (const item of csvRecords(readLines(createReadStream(file)), options.delimiter, onHeader)) {
-    if (item.kind === 'bad') {
-      index!.unreadableRow(item.line, item.message);
-      continue;
+  for await (const items of csvRecordRuns(readLineRuns(createReadStream(file)), options.delimiter, onHeader)) {
+    for (const item of items) {
+      if (item.kind === 'bad') {
+        index!.unreadableRow(item.line, item.message);
+        continue;
+      }
+      if (table!.typeColumn !== undefined) types.add((item.cells[table!.typeColumn] ?? '').trim().toLowerCase());
+      // Kept as cells and converted when the lead is read (see EventIndex).
+      index!.add((item.cells[keyColumn] ?? '').trim(), item.cells, item.line);
     }
-    if (table!.typeColumn !== undefined) types.add((item.cells[table!.typeColumn] ?? '').trim().toLowerCase());
-    // Kept as cells and converted when the lead is read (see EventIndex).
-    index!.add((item.cells[keyColumn] ?? '').trim(), item.cells, item.line);
   }
   // A type the file never holds needs no columns; the attributes of the types it does hold do.
   if (table && header) {

@@ -112,23 +112,38 @@ function isLineBreak(byte: number): boolean {
   return byte === LF || byte === CR;
 }
 
-/** The numbered lines of a byte stream, cut and decoded as above. */
-export async function* readLines(stream: AsyncIterable<Buffer>): AsyncGenerator<{ line: number; text: string }> {
+/**
+ * The numbered lines of a byte stream, cut and decoded as above, one run per chunk read (an empty
+ * run is not yielded): a reader of millions of lines then takes an asynchronous step per chunk,
+ * not per line.
+ */
+export async function* readLineRuns(stream: AsyncIterable<Buffer>): AsyncGenerator<{ line: number; text: string }[]> {
   const cutter = new LineCutter();
   let line = 0;
+  const numbered = (run: Buffer) => linesOf(run).map((text) => ({ line: ++line, text }));
   for await (const chunk of stream) {
     const run = cutter.push(chunk);
-    if (run) for (const text of linesOf(run)) yield { line: ++line, text };
+    if (run) yield numbered(run);
   }
   const rest = cutter.end();
-  if (rest) for (const text of linesOf(rest)) yield { line: ++line, text };
+  if (rest) yield numbered(rest);
 }
 
-/** The numbered lines of a text already read, cut by the same rules (a leading BOM dropped). */
-export async function* linesOfText(text: string): AsyncGenerator<{ line: number; text: string }> {
+/** The numbered lines of a byte stream, one by one (readLineRuns). */
+export async function* readLines(stream: AsyncIterable<Buffer>): AsyncGenerator<{ line: number; text: string }> {
+  for await (const run of readLineRuns(stream)) yield* run;
+}
+
+/** The numbered lines of a text already read, cut by the same rules (a leading BOM dropped), as one run. */
+export async function* lineRunsOfText(text: string): AsyncGenerator<{ line: number; text: string }[]> {
   const lines = withoutBom(text).split(LINE_BREAK);
   if (lines[lines.length - 1] === '') lines.pop(); // the empty string after the last break
-  for (let i = 0; i < lines.length; i++) yield { line: i + 1, text: lines[i]! };
+  yield lines.map((text, i) => ({ line: i + 1, text }));
+}
+
+/** The numbered lines of a text already read, one by one (lineRunsOfText). */
+export async function* linesOfText(text: string): AsyncGenerator<{ line: number; text: string }> {
+  for await (const run of lineRunsOfText(text)) yield* run;
 }
 
 /** A whole file's text (JSON, an artifact) without the byte-order mark some editors write first. */

@@ -4,8 +4,8 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvRecords, detectDelimiter, type CsvHeader, type CsvItem, type NumberedLine } from '../src/csv-read.js';
-import { countLines, LineCutter, linesOf, readLines } from '../src/lines.js';
+import { csvRecordRuns, detectDelimiter, MAX_RECORD_LINES, type CsvHeader, type CsvItem, type NumberedLine } from '../src/csv-read.js';
+import { countLines, LineCutter, linesOf, readLineRuns, readLines } from '../src/lines.js';
 
 async function* from<T>(items: T[]): AsyncGenerator<T> {
   yield* items;
@@ -112,7 +112,8 @@ describe('lines: one splitter for one thread and the workers', () => {
 
 async function readCsv(text: string, delimiter?: string): Promise<{ header: CsvHeader | undefined; items: CsvItem[] }> {
   let header: CsvHeader | undefined;
-  const items = await collect(csvRecords(readLines(from([Buffer.from(text)])), delimiter, (h) => (header = h)));
+  // One Buffer: one run of all the lines.
+  const items = (await collect(csvRecordRuns(readLineRuns(from([Buffer.from(text)])), delimiter, (h) => (header = h)))).flat();
   return { header, items };
 }
 
@@ -185,5 +186,36 @@ describe('CSV: every physical row accounted for', () => {
       }),
       { numRuns: 500, seed: 13 },
     );
+  });
+
+  /** The items of lines pushed in runs of the given sizes (the last run takes the rest). */
+  async function itemsByRuns(lines: NumberedLine[], sizes: number[]): Promise<CsvItem[]> {
+    const runs: NumberedLine[][] = [];
+    let at = 0;
+    for (const size of sizes) if (at < lines.length) runs.push(lines.slice(at, (at += size)));
+    if (at < lines.length) runs.push(lines.slice(at));
+    return (await collect(csvRecordRuns(from(runs), undefined, () => undefined))).flat();
+  }
+
+  it('reads the same items whatever runs the lines come in (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(damagedCsv, fc.array(fc.integer({ min: 1, max: 7 }), { maxLength: 40 }), async (text, sizes) => {
+        const lines = await collect(readLines(from([Buffer.from(text)])));
+        expect(await itemsByRuns(lines, sizes)).toEqual((await readCsv(text)).items);
+      }),
+      { numRuns: 300, seed: 17 },
+    );
+  });
+
+  it('decides a quoted cell that spans more than the lookahead the same way in runs and from a file', async () => {
+    // An opening quote that closes MAX_RECORD_LINES + 200 lines later, then ordinary rows.
+    const text = ['a,b,c', '"open,x,y', ...Array.from({ length: MAX_RECORD_LINES + 200 }, (_, i) => `r${i},x,y`), 'close",x,y', 'last,x,y'].join('\n');
+    const lines = await collect(readLines(from([Buffer.from(text)])));
+    const expected = (await readCsv(text)).items;
+    expect(expected[0]).toEqual({ kind: 'bad', line: 2, message: expect.stringContaining(`does not close within ${MAX_RECORD_LINES} lines`) });
+    expect(expected).toHaveLength(MAX_RECORD_LINES + 203);
+    for (const size of [1, 7, 700, MAX_RECORD_LINES, 5000]) expect({ size, items: await itemsByRuns(lines, Array(2000).fill(size)) }).toEqual({ size, items: expected });
+    const runs = await collect(readLineRuns(from(chunked(Buffer.from(text), [1000, 5000, 3]))));
+    expect(runs.flat()).toEqual(lines);
   });
 });
