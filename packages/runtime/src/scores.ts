@@ -7,6 +7,7 @@ import type { PerRule, Score, ScoreRule, WhenRule } from '@mql/artifact';
 import { compileCondition, compileExpr, compileQuery, sourceHooks, type CompileEnv } from './compile-expr.js';
 import { NO_EVENT, type EvalContext } from './context.js';
 import { compileProbes, readProbes } from './explain.js';
+import { int } from './codegen.js';
 import { conditionSource, SourceUnit } from './expr-codegen.js';
 import type { Contribution } from './result.js';
 
@@ -25,9 +26,9 @@ export function compileScore(score: Score, index: number, env: CompileEnv, count
     for (const rule of rules) total += rule(ctx, into);
     return finish(total);
   };
-  const lean = generatedLeanScore(score.rules, rules, finish, env);
+  const lean = generatedLeanScore(score.rules, rules, finish, env, counter);
   if (lean === undefined) return general;
-  return (ctx) => (ctx.explain || ctx.coverage !== undefined ? general(ctx) : lean(ctx));
+  return (ctx) => (ctx.explain ? general(ctx) : lean(ctx));
 }
 
 /** A rules score's sum, clamped to its range; points summing past the largest double are missing, so 0 (§5). */
@@ -38,17 +39,25 @@ function scoreTotal(range: { min: number; max: number } | undefined): (total: nu
 }
 
 /**
- * A lean evaluation's score (no explanation, no coverage) as one generated function, where the
- * platform allows it (expr-codegen.ts): each `when` rule's condition is inlined and each `per` rule
- * is a call of its closure, so every call site sees one function. The general loop above calls
- * every rule through one call site, which V8 cannot inline.
+ * A lean evaluation's score (no explanation) as one generated function, where the platform allows
+ * it (expr-codegen.ts): each `when` rule's condition is inlined and each `per` rule is a call of its
+ * closure, so every call site sees one function. The general loop above calls every rule through
+ * one call site, which V8 cannot inline. Coverage is counted as compileWhenRule counts it (a batch
+ * of `mql eval` always counts it, for its summary).
  */
-function generatedLeanScore(declared: ScoreRule[], rules: RuleFn[], finish: (total: number) => number, env: CompileEnv): ((ctx: EvalContext) => number) | undefined {
+function generatedLeanScore(
+  declared: ScoreRule[],
+  rules: RuleFn[],
+  finish: (total: number) => number,
+  env: CompileEnv,
+  counter: number,
+): ((ctx: EvalContext) => number) | undefined {
   const unit = new SourceUnit();
   const hooks = sourceHooks(env, undefined);
   const lines = declared.map((rule, i) => {
     if (rule.kind === 'per') return `total += ${unit.constant(rules[i])}(ctx, undefined);`;
-    return `if (${conditionSource(rule.when, unit, hooks)}) total += ${unit.constant(cap(rule.points, rule.max))};`;
+    const points = unit.constant(cap(rule.points, rule.max));
+    return `if (${conditionSource(rule.when, unit, hooks)}) { total += ${points}; if (ctx.coverage !== undefined) ctx.coverage[${int(counter + i)}]++; }`;
   });
   const body = [`const ev = ${NO_EVENT};`, 'let total = 0;', ...lines, `return ${unit.constant(finish)}(total);`];
   return unit.build(env.codegen, `function score(ctx) {\n${body.join('\n')}\n}`);
