@@ -6,11 +6,10 @@
 import type { EventQuery, Expr, MathFunction } from '@mql/artifact';
 import type { Codegen } from './codegen.js';
 import type { Condition, Fn } from './context.js';
-import { DAY_MS } from './context.js';
 import { fail } from './errors.js';
 import { conditionSource, exprSource, GIVES_BOOLEAN, SourceUnit, type SourceHooks } from './expr-codegen.js';
 import {
-  applyMath, ARITH, attrLowered, attrValue, between, COMPARE, daysSince, EMAIL_PART, inList, inSet, isSet, listContains, MATH, negate, TEXT, within,
+  applyMath, ARITH, attrLowered, attrValue, between, COMPARE, daysSince, EMAIL_PART, finite, inList, inSet, isSet, listContains, MATH, negate, TEXT, within,
 } from './expr-ops.js';
 import type { NameTable } from './names.js';
 import type { QueryTable } from './queries.js';
@@ -260,7 +259,7 @@ function compileEventFunction(expr: EventFunction, env: CompileEnv): Fn {
           const v = values[i * width + slot];
           if (typeof v === 'number') total += v; // missing attribute values are skipped
         }
-        return Number.isFinite(total) ? total : undefined; // an overflowing sum is missing (§5)
+        return finite(total); // an overflowing sum is missing (§5)
       };
     }
     case 'days_since_event':
@@ -268,7 +267,7 @@ function compileEventFunction(expr: EventFunction, env: CompileEnv): Fn {
         const { at } = ctx.events[type]!;
         let latest = -Infinity;
         for (const i of matches(ctx)) if (at[i]! > latest) latest = at[i]!;
-        return latest === -Infinity ? undefined : (ctx.now - latest) / DAY_MS;
+        return latest === -Infinity ? undefined : daysSince(latest, ctx.now);
       };
   }
 }

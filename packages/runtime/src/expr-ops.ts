@@ -14,7 +14,7 @@ import type { MathFunction } from '@mql/artifact';
 import { DAY_MS, type EventList } from './context.js';
 
 /** A number that is finite as it is, else missing. */
-function finite(x: number): number | undefined {
+export function finite(x: number): number | undefined {
   return x - x === 0 ? x : undefined;
 }
 
@@ -88,14 +88,19 @@ export function daysSince(d: unknown, now: number): number | undefined {
 /** `.domain` is after the last `@` (already lower-case), `.local` before it; missing without `@`. */
 export const EMAIL_PART: Record<'domain' | 'local', (email: unknown) => string | undefined> = {
   domain: (email) => {
-    const at = typeof email === 'string' ? email.lastIndexOf('@') : -1;
+    const at = lastAt(email);
     return at < 0 ? undefined : (email as string).slice(at + 1);
   },
   local: (email) => {
-    const at = typeof email === 'string' ? email.lastIndexOf('@') : -1;
+    const at = lastAt(email);
     return at < 0 ? undefined : (email as string).slice(0, at);
   },
 };
+
+/** Where the last `@` of a text is; -1 without one, or for what is not text. */
+function lastAt(email: unknown): number {
+  return typeof email === 'string' ? email.lastIndexOf('@') : -1;
+}
 
 /** Halves away from zero (2.5 → 3, -2.5 → -3), as documented with `MATH_FUNCTIONS`. */
 function roundHalfAway(x: number): number {

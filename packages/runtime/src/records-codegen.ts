@@ -57,7 +57,7 @@ export interface EventHelpers {
   notEvent(input: unknown, i: number, errors: RecordError[]): void;
   /** The type index of a name that is not exactly a declared one (another letter case), or -1 (unknown, or not a name: the error is added). */
   typeIndex(type: unknown, i: number, errors: RecordError[]): number;
-  /** The time of a non-number `at` (or NaN, its error added). */
+  /** The time of an `at` that is not a finite number (or NaN, its error added). */
   timeOf(given: unknown, i: number, errors: RecordError[]): number;
   /** Appends an event at `at` to a list; returns its index. */
   append(events: unknown, at: number): number;

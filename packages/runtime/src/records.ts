@@ -150,11 +150,7 @@ export class RecordReader {
         errors.push(typeError(type, i));
         return -1;
       },
-      timeOf: (given, i, errors) => {
-        const at = parseInputDate(given);
-        if (at === undefined) errors.push(timeError(given, i));
-        return at ?? NaN;
-      },
+      timeOf: eventTime,
       append: (events, at) => append(events as EventList, at),
       attribute: (t, f, input, values, base, errors, i) => {
         const check = readers[t]!.fields[f]!;
@@ -235,11 +231,10 @@ export class RecordReader {
 
       // A finite epoch-ms number is the time as it is, without the call (parseInputDate agrees).
       const given = input.at;
-      const at = typeof given === 'number' && given - given === 0 ? given : parseInputDate(given);
-      if (at === undefined) errors.push(timeError(given, i));
+      const at = typeof given === 'number' && given - given === 0 ? given : eventTime(given, i, errors);
       // An invalid record is never evaluated, so an invalid event may be kept like a valid one.
       const events = byType[reader.index]!;
-      const n = append(events, at ?? NaN);
+      const n = append(events, at);
       readAttributes(reader, input, events.values, n * events.width, errors, i);
     }
   }
@@ -254,8 +249,12 @@ function typeError(type: unknown, i: number): RecordError {
   return { path: errorPath('type', i), message: type == null ? MISSING_MESSAGE : `expected an event type name, got ${describe(type)}` };
 }
 
-function timeError(given: unknown, i: number): RecordError {
-  return { path: errorPath('at', i), message: given == null ? MISSING_MESSAGE : `expected ${DATE_EXPECTED}, got ${describe(given)}` };
+/** Event `i`'s time from a given `at` that is not a finite number: epoch ms, or NaN with its error added. */
+function eventTime(given: unknown, i: number, errors: RecordError[]): number {
+  const at = parseInputDate(given);
+  if (at !== undefined) return at;
+  errors.push({ path: errorPath('at', i), message: given == null ? MISSING_MESSAGE : `expected ${DATE_EXPECTED}, got ${describe(given)}` });
+  return NaN;
 }
 
 /** A field's value in its input object, an own property only, so a key like `constructor` never reads the prototype. */
