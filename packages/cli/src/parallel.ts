@@ -1,15 +1,20 @@
-// Parallel evaluation of a JSON-lines file for `mql eval`: worker threads (eval-worker.ts) decode,
-// parse, evaluate and format batches of lines, which is nearly all the cost per lead (JSON.parse,
-// the rules, JSON.stringify of the result). The main thread only moves bytes: it cuts the file into
-// batches at line ends and hands each to a worker without copying (a transferred buffer), then
-// writes the workers' encoded results in input order. At most two batches per worker are in
-// flight, so memory stays flat however large the file. The output is byte-identical to the
-// single-threaded path (a test compares them): both cut and decode lines with @mql/data's lines.ts.
+// Parallel evaluation of a JSON-lines or CSV file for `mql eval`: worker threads (eval-worker.ts)
+// read, evaluate and format batches of records, which is most of the cost per lead (JSON.parse or
+// the cell conversions, the rules, JSON.stringify of the result), and the main thread writes the
+// workers' encoded results in input order. At most two batches per worker are in flight, so memory
+// stays flat however large the file. The output is byte-identical to the single-threaded path
+// (tests compare them): both read records with @mql/data.
+// - JSON lines: the main thread only moves bytes: it cuts the file into batches at line ends and
+//   hands each to a worker without copying (a transferred buffer).
+// - CSV: the main thread reads the records (a quoted cell may span lines, so a file cannot be cut
+//   blindly) and, with `--events`, builds the events index and joins each lead's event rows; a
+//   batch is those rows still encoded (@mql/data's csvBatchSource), which the worker converts.
 
 import { createReadStream } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { RulesArtifact } from '@mql/artifact';
-import { countLines, LineCutter } from '@mql/data';
+import type { RulesEngine } from '@mql/runtime';
+import { countLines, csvBatchSource, LineCutter, type CsvBatch, type CsvBatchSetup, type DataOptions } from '@mql/data';
 import type { InvalidLead } from './output.js';
 
 /** What every worker needs to evaluate and format leads like the main thread would. */
@@ -21,6 +26,8 @@ export interface WorkerSetup {
   idKey: string;
   /** `--include`: input keys passed through to the output. */
   include: readonly string[];
+  /** A CSV input: how its batches are read (else JSON lines). */
+  csv?: CsvBatchSetup;
 }
 
 export interface LineBatch {
@@ -30,6 +37,10 @@ export interface LineBatch {
   /** Whole lines of the file, UTF-8, each with its line break (but perhaps the file's last one). */
   bytes: Uint8Array;
 }
+
+export type CsvRowBatch = CsvBatch & { seq: number };
+
+export type WorkerBatch = LineBatch | CsvRowBatch;
 
 export interface BatchResult {
   seq: number;
@@ -44,7 +55,7 @@ export interface BatchResult {
   values: [string, string[]][];
   /** Records with an id. */
   withId: number;
-  /** Lead schema key paths present in at least one record of the batch. */
+  /** Lead schema key paths present in at least one record of the batch (JSON records only). */
   seenKeys: string[];
   invalid: InvalidLead[];
   /** Leads each score rule fired for and each stage clause held for (the runtime's coverage counters). */
@@ -62,6 +73,32 @@ export interface ParallelRun {
   /** Called with each batch's result, in input order. */
   onResult(result: BatchResult): Promise<void>;
   onProgress(bytesRead: number): void;
+}
+
+export interface CsvParallelRun extends Omit<ParallelRun, 'setup'> {
+  /** The setup but for the CSV's, which comes from its header. */
+  setup: Omit<WorkerSetup, 'csv'>;
+  engine: RulesEngine;
+  data: DataOptions;
+}
+
+/** Evaluates a leads CSV (and its `--events`) in worker threads; returns the notes on the input (leadSource's). */
+export async function evaluateCsvInParallel(run: CsvParallelRun): Promise<string[]> {
+  const source = await csvBatchSource(run.file, run.engine, run.data, BATCH_BYTES);
+  let pool: WorkerPool | undefined;
+  try {
+    let seq = 0;
+    for await (const batch of source.batches) {
+      // The header came before any row, so the setup is known by the first batch.
+      pool ??= new WorkerPool(run.workers, { ...run.setup, csv: source.setup()! }, run.onResult);
+      await pool.submit({ ...batch, seq: seq++ });
+      run.onProgress(source.progress().done);
+    }
+    await pool?.drain();
+  } finally {
+    await pool?.close();
+  }
+  return source.notes();
 }
 
 export async function evaluateJsonLinesInParallel(run: ParallelRun): Promise<void> {
@@ -119,9 +156,10 @@ class WorkerPool {
     });
   }
 
-  async submit(batch: LineBatch): Promise<void> {
+  async submit(batch: WorkerBatch): Promise<void> {
     while (this.inFlight >= this.workers.length * BATCHES_IN_FLIGHT_PER_WORKER) await this.settle();
-    this.workers[batch.seq % this.workers.length]!.postMessage(batch, [batch.bytes.buffer as ArrayBuffer]);
+    const transfer = 'bytes' in batch ? [batch.bytes.buffer] : [batch.rows.buffer, batch.meta.buffer];
+    this.workers[batch.seq % this.workers.length]!.postMessage(batch, transfer as ArrayBuffer[]);
     this.inFlight++;
     await this.writeReady();
   }

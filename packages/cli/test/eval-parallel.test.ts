@@ -1,6 +1,7 @@
 // mql eval's worker threads (parallel.ts) give exactly what the single-threaded path gives: the
 // same bytes on stdout and the same summary (stage counts, invalid records with line numbers),
-// whatever the line endings, blank lines or a missing final newline.
+// whatever the line endings, blank lines or a missing final newline, for JSON lines and for a
+// leads CSV joined to an events CSV.
 
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,7 +80,7 @@ describe('mql eval --workers', () => {
   it('refuses --workers where results are not one line per lead', () => {
     const run = mql(['eval', FUNNEL, '--data', 'examples/data/leads.jsonl', '--format', 'table', '--workers', '2']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('--workers applies to a JSON-lines --data file written with --format jsonl or csv');
+    expect(run.stderr).toContain('--workers applies to a JSON-lines or CSV --data file written with --format jsonl or csv');
   });
 
   it('gives the same results as one thread on a BOM, lone \\r line ends and binary garbage', () => {
@@ -127,3 +128,81 @@ describe('mql eval --workers', () => {
     expect(run.stderr).toMatch(/Evaluated in \d+ worker threads/);
   });
 });
+
+describe('mql eval --workers on CSV with --events', () => {
+  const EVENTS = ['--events', 'examples/data/events.csv', '--key', 'lead_id'];
+
+  it.each([
+    ['jsonl', []],
+    ['jsonl', ['--lean']],
+    ['csv', ['--include', 'converted,amount']],
+  ] as const)('5,000 example leads and their 67,837 event rows as %s %j: identical to one thread', (format, extra) => {
+    const { single, parallel } = evalBoth('examples/data/leads.csv', format, [...EVENTS, ...extra]);
+    expect(single.status).toBe(0);
+    expect(parallel.status).toBe(0);
+    expect(single.stdout.split('\n').filter(Boolean)).toHaveLength(format === 'csv' ? 5_001 : 5_000);
+    expect(parallel.stdout).toBe(single.stdout);
+    expect(parallel.stderr).toBe(single.stderr);
+  });
+
+  it('is byte-identical to one thread on damaged exports: bad rows and cells, multi-line and unclosed quotes, orphan and unkeyed events, CRLF (seeded)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mql-parallel-csv-'));
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const damage = (file: string, edits: ((cells: string[]) => string)[]) => {
+      const [header, ...rows] = readFileSync(file, 'utf8').trimEnd().split('\n');
+      const damaged = rows.map((row) => (random() < 0.01 ? edits[Math.floor(random() * edits.length)]!(row.split(',')) : row));
+      return [header, ...damaged].join(random() < 0.5 ? '\r\n' : '\n');
+    };
+    const leads = path.join(dir, 'leads.csv');
+    const events = path.join(dir, 'events.csv');
+    writeFileSync(
+      leads,
+      damage('examples/data/leads.csv', [
+        (cells) => cells.slice(1).join(','), // a cell short
+        (cells) => [...cells.slice(0, 3), '"Head of\nProcurement, EMEA"', ...cells.slice(4)].join(','), // a quoted line break
+        (cells) => [...cells.slice(0, 13), 'lots', ...cells.slice(14)].join(','), // employees not a number
+        (cells) => ['', ...cells.slice(1)].join(','), // no id: no events joined
+      ]),
+    );
+    writeFileSync(
+      events,
+      damage('examples/data/events.csv', [
+        (cells) => [cells[0], cells[1], 'last tuesday', ...cells.slice(3)].join(','), // a bad time
+        (cells) => [cells[0], 'podcast_listen', ...cells.slice(2)].join(','), // an unknown type
+        (cells) => ['L9999999', ...cells.slice(1)].join(','), // a lead not in the data
+        (cells) => ['', ...cells.slice(1)].join(','), // no lead key
+        (cells) => cells.slice(0, 4).join(','), // a row too short
+      ]) + '\nL0000001,page_view,"2026-10-01T00:00:00Z,/unclosed\n',
+    );
+    for (const format of ['jsonl', 'csv'] as const) {
+      const { single, parallel } = evalBoth(leads, format, ['--events', events, '--key', 'lead_id']);
+      expect(single.status).toBe(0);
+      for (const expected of [
+        'events[].at: expected a date (ISO-8601 or epoch milliseconds) (events.csv line',
+        'company.employees: expected a number — ',
+        'the row has 20 cells, the header 21',
+        'for leads not in the data were ignored',
+        'without a lead key were ignored',
+        'unreadable CSV row: a quoted cell starts here',
+      ]) {
+        expect(single.stderr).toContain(expected);
+      }
+      expect(parallel.stdout).toBe(single.stdout);
+      expect(parallel.stderr).toBe(single.stderr);
+    }
+  }, 120_000);
+
+  it('reports a header that does not fit the schema as one thread does', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mql-parallel-csv-'));
+    const leads = path.join(dir, 'leads.csv');
+    writeFileSync(leads, readFileSync('examples/data/leads.csv', 'utf8').replace('company.employees', 'company.employes'));
+    const run = (workers: number) => mql(['eval', FUNNEL, '--data', leads, ...EVENTS, '--now', EXAMPLE_NOW, '--format', 'csv', '--workers', String(workers)]);
+    const single = run(0);
+    const parallel = run(2);
+    expect(single.status).toBe(2);
+    expect(single.stderr).toContain('no column for optional field company.employees');
+    expect(parallel).toEqual(single);
+  });
+});
+

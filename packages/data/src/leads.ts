@@ -13,6 +13,10 @@
 // compact cells outside the JavaScript heap (row-store.ts) and converted when their lead is read,
 // so memory grows with the events file's size (about as much again as the file) but the heap
 // does not; JSONL records with their events inside stream in bounded memory.
+//
+// Worker threads (`mql eval --workers`): csvBatchSource reads a leads CSV and its events index as
+// leadSource does, and hands out each lead row with its event rows still encoded; csvBatchReader
+// turns a batch into the LeadInputs leadSource would give, through the same csvLead and joinEvents.
 
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -21,7 +25,7 @@ import { suggest } from '@mql/core';
 import { foldHeader, type EventTable, type HeaderBinding, type LeadTable, type RecordError, type RulesEngine } from '@mql/runtime';
 import { csvRecordRuns, delimiterName, otherDelimiterIn, type CsvHeader, type NumberedLine } from './csv-read.js';
 import { lineRunsOfText, linesOfText, readLineRuns, readLines, withoutBom } from './lines.js';
-import { grown, RowStore } from './row-store.js';
+import { grown, readRow, RowBuffer, RowStore } from './row-store.js';
 
 /** The data cannot be read as asked: a usage error of whoever named the file or the columns. */
 export class DataError extends Error {}
@@ -304,30 +308,37 @@ function usedColumn(file: string, header: CsvHeader, name: string): number | und
   return at;
 }
 
+/** A leads CSV's header as bound for reading its rows (bindLeadsHeader). */
+interface BoundLeadsHeader {
+  table: LeadTable;
+  idColumn: number | undefined;
+  /** Per `--include` column, its column in the file. */
+  includeColumns: number[];
+}
+
+/** Binds and checks a leads CSV's header (a DataError when it does not fit the schema or the options). */
+function bindLeadsHeader(file: string, header: CsvHeader, engine: RulesEngine, options: DataOptions, withEvents: boolean): BoundLeadsHeader {
+  const table = engine.leadTable(header.cells);
+  checkHeader(file, header, table, options);
+  const idColumn = usedColumn(file, header, options.idKey);
+  if (withEvents && idColumn === undefined) {
+    throw new DataError(`the leads CSV has no "${options.idKey}" column to join events on (name it with --id-key, or mark the id field \`key\` in the schema)`);
+  }
+  const includeColumns = (options.include ?? []).map((column) => usedColumn(file, header, column) ?? fail(missingColumn(column, header.cells)));
+  return { table, idColumn, includeColumns };
+}
+
 async function* csvLeads(file: string, runs: AsyncIterable<NumberedLine[]>, engine: RulesEngine, options: DataOptions, events: EventIndex | undefined): AsyncGenerator<LeadInput> {
-  let table: LeadTable | undefined;
-  let idColumn: number | undefined;
-  const include = options.include ?? [];
-  let includeColumns: number[] = [];
-  const onHeader = (header: CsvHeader) => {
-    table = engine.leadTable(header.cells);
-    checkHeader(file, header, table, options);
-    idColumn = usedColumn(file, header, options.idKey);
-    if (events && idColumn === undefined) {
-      throw new DataError(`the leads CSV has no "${options.idKey}" column to join events on (name it with --id-key, or mark the id field \`key\` in the schema)`);
-    }
-    includeColumns = include.map((column) => usedColumn(file, header, column) ?? fail(missingColumn(column, header.cells)));
-  };
+  let bound: BoundLeadsHeader | undefined;
+  const onHeader = (header: CsvHeader) => (bound = bindLeadsHeader(file, header, engine, options, events !== undefined));
   for await (const items of csvRecordRuns(runs, options.delimiter, onHeader)) {
     for (const item of items) {
-      const position: Position = { kind: 'line', line: item.line };
-      if (item.kind === 'bad') {
-        yield { position, ok: false, errors: [{ path: '', message: item.message }] };
-        continue;
+      if (item.kind === 'bad') yield badRow(item.line, item.message);
+      else {
+        const id = leadId(item.cells, bound!.idColumn);
+        const joined = events ? (id !== undefined ? events.take(id) : NO_EVENTS) : undefined;
+        yield csvLead(item.cells, item.line, bound!, options.include ?? [], joined);
       }
-      const lead = csvLead(item.cells, position, table!, idColumn, events);
-      if (include.length > 0) lead.included = Object.fromEntries(include.map((column, i) => [column, item.cells[includeColumns[i]!] ?? '']));
-      yield lead;
     }
   }
 }
@@ -336,14 +347,150 @@ function fail(message: string): never {
   throw new DataError(message);
 }
 
-function csvLead(cells: string[], position: Position, table: LeadTable, idColumn: number | undefined, events: EventIndex | undefined): LeadInput {
-  const id = (idColumn === undefined ? undefined : cells[idColumn]?.trim()) || undefined;
-  const converted = table.read(cells);
-  const joined = events && id !== undefined ? events.take(id) : { events: [], errors: [] };
-  const errors = [...(converted.ok ? [] : converted.errors), ...joined.errors];
-  if (!converted.ok || errors.length > 0) return { position, ...(id ? { id } : {}), ok: false, errors };
-  const record = events ? { ...converted.record, events: joined.events } : converted.record;
-  return { position, ...(id ? { id } : {}), ok: true, record };
+function badRow(line: number, message: string): LeadInput {
+  return { position: { kind: 'line', line }, ok: false, errors: [{ path: '', message }] };
+}
+
+function leadId(cells: readonly string[], idColumn: number | undefined): string | undefined {
+  return (idColumn === undefined ? undefined : cells[idColumn]?.trim()) || undefined;
+}
+
+/** A lead row with its events (from `--events`, else none) as a lead input. */
+function csvLead(cells: string[], line: number, bound: BoundLeadsHeader, include: readonly string[], joined: JoinedEvents | undefined): LeadInput {
+  const position: Position = { kind: 'line', line };
+  const id = leadId(cells, bound.idColumn);
+  const converted = bound.table.read(cells);
+  const errors = [...(converted.ok ? [] : converted.errors), ...(joined?.errors ?? [])];
+  const lead: LeadInput =
+    !converted.ok || errors.length > 0
+      ? { position, ...(id ? { id } : {}), ok: false, errors }
+      : { position, ...(id ? { id } : {}), ok: true, record: joined ? { ...converted.record, events: joined.events } : converted.record };
+  if (include.length > 0) lead.included = Object.fromEntries(include.map((column, i) => [column, cells[bound.includeColumns[i]!] ?? '']));
+  return lead;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV in batches, for worker threads
+
+/**
+ * What a worker thread needs to read the batches of one leads CSV (csvBatchReader): the headers as
+ * the main thread bound and checked them.
+ */
+export interface CsvBatchSetup {
+  leadHeader: string[];
+  idColumn: number | undefined;
+  include: string[];
+  includeColumns: number[];
+  /** With `--events`: the events CSV's header and file name. */
+  events?: { header: string[]; file: string };
+}
+
+/**
+ * Consecutive records of a leads CSV, each lead row with its event rows, as encoded rows
+ * (row-store.ts) and numbers, so a batch moves to a worker without copying: per record in `meta`,
+ * ROW, its line, its event count and each event row's line, or BAD and its line (the row then
+ * holds the message); in `rows`, the lead's cells and then each event row's.
+ */
+export interface CsvBatch {
+  rows: Uint8Array;
+  meta: Int32Array;
+}
+
+const ROW = 0;
+const BAD = 1;
+
+export interface CsvBatchSource extends Omit<LeadSource, 'items'> {
+  /** Batches of about `batchBytes` of rows, in file order. */
+  batches: AsyncIterable<CsvBatch>;
+  /** Known once the first batch is out (the header comes first); undefined for a file without one. */
+  setup(): CsvBatchSetup | undefined;
+}
+
+/**
+ * A leads CSV (with `--events`, joined to its events) cut into batches for worker threads: the
+ * same headers checked, the same rows joined to the same events and the same notes as leadSource,
+ * whose records csvBatchReader gives back from the batches.
+ */
+export async function csvBatchSource(file: string, engine: RulesEngine, options: DataOptions, batchBytes: number): Promise<CsvBatchSource> {
+  const total = fileSize(file);
+  if (dataFormatOf(file) !== 'csv') throw new DataError(`${file}: batches are cut from CSV files`);
+  const events = options.events ? await readEventIndex(options.events.file, options.events.key, engine, options) : undefined;
+  const stream = createReadStream(file) as AsyncIterable<Buffer> & { bytesRead: number };
+  let setup: CsvBatchSetup | undefined;
+  let bound: BoundLeadsHeader | undefined;
+  const onHeader = (header: CsvHeader) => {
+    bound = bindLeadsHeader(file, header, engine, options, events !== undefined);
+    setup = {
+      leadHeader: header.cells,
+      idColumn: bound.idColumn,
+      include: [...(options.include ?? [])],
+      includeColumns: bound.includeColumns,
+      ...(events ? { events: events.setup() } : {}),
+    };
+  };
+  async function* batches(): AsyncGenerator<CsvBatch> {
+    const rows = new RowBuffer();
+    let meta: number[] = [];
+    const cut = (): CsvBatch => {
+      const batch = { rows: rows.take(), meta: Int32Array.from(meta) };
+      meta = [];
+      return batch;
+    };
+    for await (const items of csvRecordRuns(readLineRuns(stream), options.delimiter, onHeader)) {
+      for (const item of items) {
+        if (item.kind === 'bad') {
+          meta.push(BAD, item.line);
+          rows.add([item.message]);
+          continue;
+        }
+        meta.push(ROW, item.line, 0);
+        const count = meta.length - 1;
+        rows.add(item.cells);
+        const id = leadId(item.cells, bound!.idColumn);
+        if (events && id !== undefined) {
+          events.claim(id, (row, line) => {
+            events.copyRow(row, rows);
+            meta.push(line);
+            meta[count]!++;
+          });
+        }
+      }
+      if (rows.size >= batchBytes) yield cut();
+    }
+    if (meta.length > 0) yield cut();
+  }
+  return { batches: batches(), setup: () => setup, progress: () => ({ done: stream.bytesRead, total }), notes: () => events?.notes() ?? [] };
+}
+
+/** Reads batches of csvBatchSource back into the lead inputs that leadSource gives for the same rows. */
+export function csvBatchReader(engine: RulesEngine, setup: CsvBatchSetup): (batch: CsvBatch) => LeadInput[] {
+  const bound: BoundLeadsHeader = { table: engine.leadTable(setup.leadHeader), idColumn: setup.idColumn, includeColumns: setup.includeColumns };
+  const eventTable = setup.events ? engine.eventTable(setup.events.header) : undefined;
+  return ({ rows, meta }) => {
+    const buffer = Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength);
+    const leads: LeadInput[] = [];
+    let at = 0;
+    const nextRow = () => {
+      const row = readRow(buffer, at);
+      at = row.end;
+      return row.cells;
+    };
+    for (let m = 0; m < meta.length; ) {
+      const kind = meta[m++]!;
+      const line = meta[m++]!;
+      if (kind === BAD) {
+        leads.push(badRow(line, nextRow()[0]!));
+        continue;
+      }
+      const count = meta[m++]!;
+      const cells = nextRow();
+      const eventRows: EventRow[] = [];
+      for (let e = 0; e < count; e++) eventRows.push({ cells: nextRow(), line: meta[m++]! });
+      const joined = eventTable && setup.events ? joinEvents(eventRows, eventTable, setup.events.file) : undefined;
+      leads.push(csvLead(cells, line, bound, setup.include, joined));
+    }
+    return leads;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -364,11 +511,15 @@ export class EventIndex {
   private firstOf = new Int32Array(1024);
   private lastOf = new Int32Array(1024);
   private claimed = new Uint8Array(1024);
+  /** The key of the last row added, and its number. */
+  private lastKey: string | undefined;
+  private lastNumber = 0;
   private unkeyed = 0;
   private readonly unreadable: string[] = [];
 
   constructor(
     private readonly file: string,
+    private readonly header: string[],
     private readonly table: EventTable,
   ) {}
 
@@ -384,14 +535,19 @@ export class EventIndex {
     }
     this.lineOf[row] = line;
     this.nextOf[row] = NONE;
-    const known = this.keyNumbers.get(key);
+    // Exports list a lead's events together, so the key is mostly the last row's.
+    const known = key === this.lastKey ? this.lastNumber : this.keyNumbers.get(key);
     if (known !== undefined) {
       this.nextOf[this.lastOf[known]!] = row;
       this.lastOf[known] = row;
+      this.lastKey = key;
+      this.lastNumber = known;
       return;
     }
     const number = this.keyNumbers.size;
     this.keyNumbers.set(key, number);
+    this.lastKey = key;
+    this.lastNumber = number;
     if (number === this.firstOf.length) {
       this.firstOf = grown(this.firstOf);
       this.lastOf = grown(this.lastOf);
@@ -407,18 +563,28 @@ export class EventIndex {
   }
 
   /** A lead's events in file order; an invalid event row makes the lead invalid, naming the row. */
-  take(key: string): { events: Record<string, unknown>[]; errors: RecordError[] } {
-    const events: Record<string, unknown>[] = [];
-    const errors: RecordError[] = [];
+  take(key: string): JoinedEvents {
+    const rows: EventRow[] = [];
+    this.claim(key, (row, line) => rows.push({ cells: this.rows.cells(row), line }));
+    return joinEvents(rows, this.table, this.file);
+  }
+
+  /** Visits a lead's event rows in file order (row number and line) and marks them taken. */
+  claim(key: string, visit: (row: number, line: number) => void): void {
     const number = this.keyNumbers.get(key);
-    if (number === undefined) return { events, errors };
+    if (number === undefined) return;
     this.claimed[number] = 1;
-    for (let row = this.firstOf[number]!, i = 0; row !== NONE; row = this.nextOf[row]!, i++) {
-      const converted = this.table.read(this.rows.cells(row));
-      if (converted.ok) events.push(converted.event);
-      else for (const e of converted.errors) errors.push({ path: `events[${i}].${e.path}`, message: `${e.message} (${path.basename(this.file)} line ${this.lineOf[row]!})` });
-    }
-    return { events, errors };
+    for (let row = this.firstOf[number]!; row !== NONE; row = this.nextOf[row]!) visit(row, this.lineOf[row]!);
+  }
+
+  /** Appends row `row` as encoded (row-store.ts) to a batch for a worker thread. */
+  copyRow(row: number, into: RowBuffer): void {
+    this.rows.copyRow(row, into);
+  }
+
+  /** What a worker thread needs to convert this file's rows (csvBatchReader). */
+  setup(): { header: string[]; file: string } {
+    return { header: this.header, file: this.file };
   }
 
   notes(): string[] {
@@ -438,6 +604,31 @@ export class EventIndex {
 /** The end of a key's list of rows. */
 const NONE = -1;
 
+interface EventRow {
+  cells: string[];
+  line: number;
+}
+
+interface JoinedEvents {
+  events: Record<string, unknown>[];
+  errors: RecordError[];
+}
+
+/** The events of a lead row without an id: none. */
+const NO_EVENTS: JoinedEvents = { events: [], errors: [] };
+
+/** A lead's event rows as events; an invalid row makes the lead invalid, naming the row by its file and line. */
+function joinEvents(rows: readonly EventRow[], table: EventTable, file: string): JoinedEvents {
+  const events: Record<string, unknown>[] = [];
+  const errors: RecordError[] = [];
+  rows.forEach(({ cells, line }, i) => {
+    const converted = table.read(cells);
+    if (converted.ok) events.push(converted.event);
+    else for (const e of converted.errors) errors.push({ path: `events[${i}].${e.path}`, message: `${e.message} (${path.basename(file)} line ${line})` });
+  });
+  return { events, errors };
+}
+
 async function readEventIndex(file: string, key: string, engine: RulesEngine, options: DataOptions): Promise<EventIndex> {
   fileSize(file);
   let index: EventIndex | undefined;
@@ -447,7 +638,7 @@ async function readEventIndex(file: string, key: string, engine: RulesEngine, op
   const onHeader = (found: CsvHeader) => {
     header = found;
     table = engine.eventTable(found.cells);
-    index = new EventIndex(file, table);
+    index = new EventIndex(file, found.cells, table);
     // Attribute columns are checked once the rows say which event types the file holds.
     checkHeader(file, found, { ...table, missing: [] }, options);
     const column = usedColumn(file, found, key);
@@ -472,5 +663,5 @@ async function readEventIndex(file: string, key: string, engine: RulesEngine, op
     checkHeader(file, header, { ...table, errors: [], missing }, options);
   }
   // A file without even a header holds no events.
-  return index ?? new EventIndex(file, engine.eventTable([]));
+  return index ?? new EventIndex(file, [], engine.eventTable([]));
 }

@@ -1,10 +1,11 @@
 // RowStore (the events index's cells outside the heap) gives back every row's cells exactly as
 // added: any text (multi-byte UTF-8, empty cells, cells long enough for multi-byte lengths), rows
-// that fill a Buffer exactly or need one larger than the chunk size, read in any order.
+// that fill a Buffer exactly or need one larger than the chunk size, read in any order. A RowBuffer
+// (a batch for a worker thread) of rows added and rows copied from a store reads back the same.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RowStore } from '../src/row-store.js';
+import { readRow, RowBuffer, RowStore } from '../src/row-store.js';
 
 // Text as a decoded file holds it: any code point, never a lone surrogate.
 const cellArb = fc.oneof(
@@ -28,6 +29,30 @@ describe('RowStore', () => {
         for (const row of order) expect(store.cells(row)).toEqual(rows[row]);
       }),
       { numRuns: 300, seed: 7 },
+    );
+  });
+
+  it('batches rows added and rows copied from a store, in order, growing past its first size', () => {
+    fc.assert(
+      fc.property(rowsArb, fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }), fc.integer({ min: 1, max: 512 }), (rows, copied, chunkBytes) => {
+        const store = new RowStore(chunkBytes);
+        const batch = new RowBuffer();
+        // Each row goes in at least once; rows are repeated to pass the buffer's first 64 KiB.
+        for (let round = 0; round < 20; round++) {
+          rows.forEach((cells, i) => (copied[i] ? store.copyRow(store.add(cells), batch) : batch.add(cells)));
+        }
+        const bytes = batch.take();
+        expect(batch.size).toBe(0);
+        const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        const read: string[][] = [];
+        for (let at = 0; at < buffer.length; ) {
+          const row = readRow(buffer, at);
+          read.push(row.cells);
+          at = row.end;
+        }
+        expect(read).toEqual(Array.from({ length: 20 }, () => rows).flat());
+      }),
+      { numRuns: 100, seed: 11 },
     );
   });
 

@@ -15,13 +15,13 @@
 //   explained (contributions, clause values) unless --lean; table and csv need only the lean result.
 // - --explain prints the readable account of each lead (explain.ts). With --data it explains every
 //   lead, so it is usually combined with --only ID.
-// - A large JSON-lines file written as jsonl or csv is evaluated by worker threads (parallel.ts),
-//   one per core, with byte-identical output; --workers N chooses (0: this thread only).
+// - A large JSON-lines or CSV file written as jsonl or csv is evaluated by worker threads
+//   (parallel.ts), one per core, with byte-identical output; --workers N chooses (0: this thread only).
 
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { coverageItems, parseIsoDate, type RulesEngine } from '@mql/runtime';
-import { DELIMITERS, dataFormatOf, fileSize, idKeyOf, leadLabeller, leadSource, singleLead, type IdKey, type LeadInput, type LeadSource } from '@mql/data';
+import { DELIMITERS, dataFormatOf, fileSize, idKeyOf, leadLabeller, leadSource, singleLead, type DataOptions, type IdKey, type LeadInput, type LeadSource } from '@mql/data';
 import { checkOutputFolder, UsageError } from '../host.js';
 import {
   OUTPUT_FORMATS,
@@ -35,7 +35,7 @@ import {
   type OutputFormat,
 } from '../output.js';
 import { addValues, noteValues, watchedLiterals } from '../literals.js';
-import { evaluateJsonLinesInParallel } from '../parallel.js';
+import { evaluateCsvInParallel, evaluateJsonLinesInParallel, type ParallelRun } from '../parallel.js';
 import { evaluateInDuckDb } from '../duckdb-eval.js';
 import { addCoverage, countResult, emptySummary, inputPaths, notePresentKeys, summaryText, writeErrorsFile, type BatchSummary } from '../summary.js';
 import { colors } from '../report.js';
@@ -85,7 +85,7 @@ export function registerEvalCommand(program: Command, finish: (code: number) => 
     .option('--delimiter <char>', "CSV cell delimiter: ',' ';' '|' or tab (default: detected from the header line)", csvDelimiter)
     .option('--include <column...>', 'csv/jsonl/json output: pass these input columns (or JSON keys) through, e.g. an owner or an outcome')
     .option('--allow-missing-column <field...>', 'CSV: a field (schema path, or Event.attr) the data has no column for; otherwise a field without a column is an error')
-    .option('--workers <n>', 'worker threads for a JSON-lines batch (default: one per core for files over 32 MB; 0: none)', nonNegativeInteger)
+    .option('--workers <n>', 'worker threads for a JSON-lines or CSV batch (default: one per core for inputs over 32 MB; 0: none)', nonNegativeInteger)
     .addOption(new Option('--engine <engine>', 'runtime (default; explanations) or duckdb (the batch runs in embedded DuckDB: CSV, JSON, JSONL, Parquet; lean results)').choices(ENGINES).default('runtime'))
     .action(async (rules: string, options: EvalOptions) => finish(await runEval(rules, options)));
 }
@@ -101,15 +101,7 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   const workers = workersFor(options, format);
   if (workers > 0) return runInWorkers(options.data!, workers, rules, { now, format: format as 'jsonl' | 'csv', options, ids });
   const include = listOption(options.include ?? []);
-  const source = options.lead
-    ? singleLead(options.lead, { idKey: ids.key, include })
-    : await leadSource(options.data!, engine, {
-        idKey: ids.key,
-        ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
-        ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
-        ...(options.allowMissingColumn ? { allowMissing: listOption(options.allowMissingColumn) } : {}),
-        include,
-      });
+  const source = options.lead ? singleLead(options.lead, { idKey: ids.key, include }) : await leadSource(options.data!, engine, dataOptions(options, ids));
 
   const out = new Stdout();
   const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where }, include);
@@ -165,6 +157,17 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   return exitCode(summary, options);
 }
 
+/** How --data is read: the same for one thread and for workers. */
+function dataOptions(options: EvalOptions, ids: IdKey): DataOptions {
+  return {
+    idKey: ids.key,
+    ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
+    ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+    ...(options.allowMissingColumn ? { allowMissing: listOption(options.allowMissingColumn) } : {}),
+    include: listOption(options.include ?? []),
+  };
+}
+
 /** `--engine duckdb`: the same writers and summary, the batch scored by the compiled SQL in DuckDB. */
 async function runInDuckDb(rules: Rules, options: EvalOptions, format: OutputFormat, now: number, ids: IdKey): Promise<number> {
   const { engine } = rules;
@@ -195,13 +198,14 @@ async function runInDuckDb(rules: Rules, options: EvalOptions, format: OutputFor
 
 /**
  * Worker threads for the batch (parallel.ts), or 0 to evaluate in this thread. By default a large
- * JSON-lines file written as jsonl or csv uses one worker per core; small inputs are not worth the
- * workers' start-up. `--workers N` chooses (0: none).
+ * JSON-lines or CSV input (with its events) written as jsonl or csv uses one worker per core; small
+ * inputs are not worth the workers' start-up. `--workers N` chooses (0: none).
  */
 function workersFor(options: EvalOptions, format: OutputFormat | 'explain'): number {
-  const eligible = options.data !== undefined && dataFormatOf(options.data) === 'jsonl' && (format === 'jsonl' || format === 'csv') && options.only === undefined;
+  const input = options.data === undefined ? undefined : dataFormatOf(options.data);
+  const eligible = (input === 'jsonl' || input === 'csv') && (format === 'jsonl' || format === 'csv') && options.only === undefined;
   if (options.workers !== undefined) {
-    if (options.workers > 0 && !eligible) throw new UsageError('--workers applies to a JSON-lines --data file written with --format jsonl or csv (and no --only)');
+    if (options.workers > 0 && !eligible) throw new UsageError('--workers applies to a JSON-lines or CSV --data file written with --format jsonl or csv (and no --only)');
     if (options.workers > maxWorkers()) {
       // Each worker holds a copy of the rules and ~30 MB of its own: more than the cores only cost.
       process.stderr.write(`mql: --workers ${options.workers} is more than this machine can use; using ${maxWorkers()}\n`);
@@ -209,7 +213,8 @@ function workersFor(options: EvalOptions, format: OutputFormat | 'explain'): num
     }
     return options.workers;
   }
-  return eligible && fileSize(options.data!) >= PARALLEL_MIN_BYTES ? Math.max(0, availableParallelism()) : 0;
+  const size = eligible ? fileSize(options.data!) + (options.events === undefined ? 0 : fileSize(options.events)) : 0;
+  return size >= PARALLEL_MIN_BYTES ? Math.max(0, availableParallelism()) : 0;
 }
 
 /** The most worker threads worth starting: one per core, and at least a few. */
@@ -223,7 +228,7 @@ const PARALLEL_MIN_BYTES = 32 * 2 ** 20;
 async function runInWorkers(file: string, workers: number, rules: Rules, run: { now: number; format: 'jsonl' | 'csv'; options: EvalOptions; ids: IdKey }): Promise<number> {
   const { engine } = rules;
   const out = new Stdout();
-  const summary = emptySummary(engine.stageNames, run.now, true, run.ids);
+  const summary = emptySummary(engine.stageNames, run.now, jsonInput(run.options), run.ids);
   summary.coverage = new Uint32Array(coverageItems(engine.artifact).length);
   let bytesRead = 0;
   const total = fileSize(file);
@@ -231,31 +236,34 @@ async function runInWorkers(file: string, workers: number, rules: Rules, run: { 
   const explain = run.format === 'jsonl' && !run.options.lean;
   const include = listOption(run.options.include ?? []);
   if (run.format === 'csv') await out.write(csvHeader(engine, include));
+  const parallel: ParallelRun = {
+    file,
+    workers,
+    setup: { artifact: engine.artifact, now: run.now, explain, format: run.format, idKey: run.ids.key, include },
+    onProgress: (bytes) => (bytesRead = bytes),
+    onResult: async (batch) => {
+      summary.records += batch.records;
+      summary.withId += batch.withId;
+      for (const [stage, count] of Object.entries(batch.stages)) summary.stages.set(stage, summary.stages.get(stage)! + count);
+      for (const [stage, count] of Object.entries(batch.reached)) summary.reached.set(stage, summary.reached.get(stage)! + count);
+      for (const key of batch.seenKeys) summary.seenKeys?.add(key);
+      for (const [key, values] of batch.values) addValues(summary.values, key, values);
+      summary.invalid.push(...batch.invalid);
+      addCoverage(summary, batch.coverage);
+      progress.update(summary.records);
+      await out.writeBytes(batch.bytes);
+    },
+  };
+  let notes: string[] = [];
   try {
-    await evaluateJsonLinesInParallel({
-      file,
-      workers,
-      setup: { artifact: engine.artifact, now: run.now, explain, format: run.format, idKey: run.ids.key, include },
-      onProgress: (bytes) => (bytesRead = bytes),
-      onResult: async (batch) => {
-        summary.records += batch.records;
-        summary.withId += batch.withId;
-        for (const [stage, count] of Object.entries(batch.stages)) summary.stages.set(stage, summary.stages.get(stage)! + count);
-        for (const [stage, count] of Object.entries(batch.reached)) summary.reached.set(stage, summary.reached.get(stage)! + count);
-        for (const key of batch.seenKeys) summary.seenKeys!.add(key);
-        for (const [key, values] of batch.values) addValues(summary.values, key, values);
-        summary.invalid.push(...batch.invalid);
-        addCoverage(summary, batch.coverage);
-        progress.update(summary.records);
-        await out.writeBytes(batch.bytes);
-      },
-    });
+    if (dataFormatOf(file) === 'csv') notes = await evaluateCsvInParallel({ ...parallel, engine, data: dataOptions(run.options, run.ids) });
+    else await evaluateJsonLinesInParallel(parallel);
     await out.flush();
   } finally {
     progress.stop();
   }
   checkCounts(summary);
-  summary.notes.push(`Evaluated in ${workers} worker threads (--workers 0 for none).`);
+  summary.notes.push(`Evaluated in ${workers} worker threads (--workers 0 for none).`, ...notes);
   finishSummary(summary, run.options);
   process.stderr.write(summaryText(summary, engine.artifact, printable));
   return exitCode(summary, run.options);
