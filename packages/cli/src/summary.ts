@@ -191,7 +191,7 @@ export function groupErrors(invalid: readonly InvalidLead[]): ErrorGroup[] {
   const ordered = [...invalid].sort((a, b) => order(a.position) - order(b.position));
   for (const lead of ordered) {
     for (const error of lead.errors) {
-      const { message, value } = splitValue(error.message);
+      const { message, value } = splitSource(splitValue(error.message));
       const path = error.path.replace(/\[\d+\]/g, '[]');
       const key = path === '' ? message : `${path}: ${message}`;
       let group = groups.get(key);
@@ -212,6 +212,20 @@ function splitValue(message: string): { message: string; value?: string } {
   const paren = rest.indexOf(' (');
   const value = paren < 0 ? rest : rest.slice(0, paren);
   return { message: message.slice(0, at) + (paren < 0 ? '' : rest.slice(paren)), value };
+}
+
+/**
+ * An error of a row of a second file (an events CSV) ends by naming that row: `(events.csv line
+ * 657)`. That belongs to the record, like the value, not to the group: otherwise one systematic
+ * problem (every `at` in another date format) would print a group per event row.
+ */
+const SOURCE_LINE = / \(([^()]+ line \d+)\)$/;
+
+function splitSource({ message, value }: { message: string; value?: string }): { message: string; value?: string } {
+  const source = SOURCE_LINE.exec(message);
+  if (source === null) return value === undefined ? { message } : { message, value };
+  const where = `(${source[1]})`;
+  return { message: message.slice(0, source.index), value: value === undefined ? where : `${value} ${where}` };
 }
 
 function order(position: Position): number {

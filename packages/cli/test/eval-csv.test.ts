@@ -124,8 +124,20 @@ describe('mql eval: every CSV row accounted for', () => {
     const rules = write('events.mql', 'lead { id: string\n email: email\n do_not_email: bool }\nevent visit { pages: number }\nscore s { "Visits": +1 per visit }\n');
     const events = write('events.csv', 'lead,type,at,pages\nL1,visit,2026-10-01,many\nL1,visit,"2026-10-02,1\n');
     const run = mql(['eval', rules, '--data', leads, '--events', events, '--key', 'lead', ...NOW, '--format', 'csv']);
-    expect(run.stderr).toContain('  events[].pages: expected a number (events.csv line 2) — 1 record: line 2 (L1) "many"');
+    expect(run.stderr).toContain('  events[].pages: expected a number — 1 record: line 2 (L1) "many" (events.csv line 2)');
     expect(run.stderr).toContain('events.csv line 3: unreadable CSV row: a quoted cell starts here and it never closes before the end of the file');
+  });
+
+  it('groups one problem of many event rows under one line, each record shown with its events row', () => {
+    const leads = write('leads3.csv', 'id,email,do_not_email\nL1,a@b.c,no\nL2,b@b.c,no\nL3,c@b.c,no\n');
+    const rules = write('events3.mql', 'lead { id: string\n email: email\n do_not_email: bool }\nevent visit { pages: number }\nscore s { "Visits": +1 per visit }\n');
+    const events = write('events3.csv', 'lead,type,at,pages\nL1,visit,10/01/2026,1\nL1,visit,10/02/2026,1\nL2,visit,10/03/2026,1\nL3,visit,2026-10-04,1\n');
+    const run = mql(['eval', rules, '--data', leads, '--events', events, '--key', 'lead', ...NOW, '--format', 'csv']);
+    const summary = run.stderr.split('\n');
+    expect(summary.slice(summary.indexOf('2 invalid records (not evaluated), by field and message:'), -3)).toEqual([
+      '2 invalid records (not evaluated), by field and message:',
+      '  events[].at: expected a date (ISO-8601 or epoch milliseconds) — 2 records: line 2 (L1) "10/01/2026" (events3.csv line 2), line 3 (L2) "10/03/2026" (events3.csv line 4)',
+    ]);
   });
 });
 

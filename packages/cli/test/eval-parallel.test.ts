@@ -179,7 +179,7 @@ describe('mql eval --workers on CSV with --events', () => {
       const { single, parallel } = evalBoth(leads, format, ['--events', events, '--key', 'lead_id']);
       expect(single.status).toBe(0);
       for (const expected of [
-        'events[].at: expected a date (ISO-8601 or epoch milliseconds) (events.csv line',
+        'events[].at: expected a date (ISO-8601 or epoch milliseconds) — ',
         'company.employees: expected a number — ',
         'the row has 20 cells, the header 21',
         'for leads not in the data were ignored',

@@ -131,7 +131,7 @@ describe('mql eval --data (JSONL and CSV)', () => {
         '  "FR" (country, funnel.mql:28) matches no value in the batch',
         '  "NL" (country, funnel.mql:28) matches no value in the batch',
         '1 invalid record (not evaluated), by field and message:',
-        '  events[].attended: expected true/false/yes/no/1/0 (events.csv line 2) — 1 record: line 3 (L0000002) "perhaps"',
+        '  events[].attended: expected true/false/yes/no/1/0 — 1 record: line 3 (L0000002) "perhaps" (events.csv line 2)',
         'events.csv: 1 event for leads not in the data was ignored',
         '(--errors FILE writes every record error as JSON lines)',
         'Ids: "id" (the default; mark the id field `key` in the schema, or give --id-key), present in every record.',
