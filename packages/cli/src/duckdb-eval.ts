@@ -128,7 +128,7 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
       await run.writer.add(evaluatedLead(where, idText, undefined, idText ?? (row.mql_label as string | null) ?? `line ${'line' in where ? where.line : 0}`, result));
     }
   }
-  return ['Evaluated in DuckDB (--engine duckdb): lean results, no explanations.'];
+  return ['Evaluated in DuckDB (--engine duckdb): lean results, no explanations, and rules that never fired are not counted (the runtime engine lists them).'];
 }
 
 async function connect(): Promise<Connection> {
