@@ -277,19 +277,53 @@ export interface Progress {
 }
 
 /** Large inputs only, and only when stderr is a terminal that stdout's output will not mix into. */
+function showsProgress(total: number): boolean {
+  return process.stderr.isTTY === true && !process.stdout.isTTY && total >= 1_000_000;
+}
+
+/** The bar of the leads being evaluated (size: bytes of the leads file read and its size). */
 export function startProgress(size: () => { done: number; total: number }): Progress {
   const { total } = size();
-  if (!process.stderr.isTTY || process.stdout.isTTY || total < 1_000_000) return { update: () => {}, stop: () => {} };
+  if (!showsProgress(total)) return { update: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
     { stream: process.stderr, format: 'Evaluating |{bar}| {percentage}% | {leads} leads', hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0, { leads: 0 });
+  let shown = 0;
   return {
     update: (leads) => {
-      // cli-progress throttles redraws; this only keeps the call off the per-record path.
-      if (leads % 256 === 0) bar.update(size().done, { leads });
+      // cli-progress throttles redraws; this only keeps the call off the per-record path. (Not
+      // `leads % 256`: worker threads report a batch of leads at a time.)
+      if (leads - shown < 256) return;
+      shown = leads;
+      bar.update(size().done, { leads });
     },
     stop: () => bar.stop(),
+  };
+}
+
+/**
+ * The bar of an events file being read into its index (`--events`), which comes before any lead
+ * and takes about a minute for 20 million rows: `onEventsProgress` for @mql/data's DataOptions.
+ */
+export function eventsProgress(): { onEventsProgress: (done: number, total: number) => void; stop(): void } {
+  let bar: cliProgress.SingleBar | undefined;
+  let stopped = false;
+  return {
+    onEventsProgress: (done, total) => {
+      if (stopped || !showsProgress(total)) return;
+      if (bar === undefined) {
+        bar = new cliProgress.SingleBar(
+          { stream: process.stderr, format: 'Reading the events |{bar}| {percentage}%', hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total, done);
+      } else bar.update(done);
+    },
+    stop: () => {
+      stopped = true;
+      bar?.stop();
+    },
   };
 }

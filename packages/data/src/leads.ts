@@ -63,6 +63,11 @@ export interface DataOptions {
   delimiter?: string;
   /** CSV: fields (schema paths, `Event.attr` for event attributes) the data has no column for. */
   allowMissing?: string[];
+  /**
+   * Called as the events file is read into its index, before any lead (bytes read, file size):
+   * on a large file that takes a while, and the caller may want to show it.
+   */
+  onEventsProgress?: (done: number, total: number) => void;
 }
 
 /** Which key names the leads, and why (the summary says it): never a column guessed silently. */
@@ -630,7 +635,7 @@ function joinEvents(rows: readonly EventRow[], table: EventTable, file: string):
 }
 
 async function readEventIndex(file: string, key: string, engine: RulesEngine, options: DataOptions): Promise<EventIndex> {
-  fileSize(file);
+  const total = fileSize(file);
   let index: EventIndex | undefined;
   let table: EventTable | undefined;
   let header: CsvHeader | undefined;
@@ -646,7 +651,9 @@ async function readEventIndex(file: string, key: string, engine: RulesEngine, op
     keyColumn = column;
   };
   const types = new Set<string>();
-  for await (const items of csvRecordRuns(readLineRuns(createReadStream(file)), options.delimiter, onHeader)) {
+  const stream = createReadStream(file) as AsyncIterable<Buffer> & { bytesRead: number };
+  for await (const items of csvRecordRuns(readLineRuns(stream), options.delimiter, onHeader)) {
+    options.onEventsProgress?.(stream.bytesRead, total);
     for (const item of items) {
       if (item.kind === 'bad') {
         index!.unreadableRow(item.line, item.message);

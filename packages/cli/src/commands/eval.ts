@@ -30,6 +30,8 @@ import {
   Stdout,
   resultWriter,
   startProgress,
+  eventsProgress,
+  type Progress,
   printable,
   type InvalidLead,
   type OutputFormat,
@@ -101,7 +103,10 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   const workers = workersFor(options, format);
   if (workers > 0) return runInWorkers(options.data!, workers, rules, { now, format: format as 'jsonl' | 'csv', options, ids });
   const include = listOption(options.include ?? []);
-  const source = options.lead ? singleLead(options.lead, { idKey: ids.key, include }) : await leadSource(options.data!, engine, dataOptions(options, ids));
+  const indexing = eventsProgress();
+  const source = options.lead
+    ? singleLead(options.lead, { idKey: ids.key, include })
+    : await leadSource(options.data!, engine, dataOptions(options, ids, indexing.onEventsProgress)).finally(() => indexing.stop());
 
   const out = new Stdout();
   const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where }, include);
@@ -158,9 +163,10 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
 }
 
 /** How --data is read: the same for one thread and for workers. */
-function dataOptions(options: EvalOptions, ids: IdKey): DataOptions {
+function dataOptions(options: EvalOptions, ids: IdKey, onEventsProgress: DataOptions['onEventsProgress']): DataOptions {
   return {
     idKey: ids.key,
+    onEventsProgress,
     ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     ...(options.allowMissingColumn ? { allowMissing: listOption(options.allowMissingColumn) } : {}),
@@ -232,7 +238,13 @@ async function runInWorkers(file: string, workers: number, rules: Rules, run: { 
   summary.coverage = new Uint32Array(coverageItems(engine.artifact).length);
   let bytesRead = 0;
   const total = fileSize(file);
-  const progress = startProgress(() => ({ done: bytesRead, total }));
+  // A CSV's events are read into their index first (with a bar of their own), then the leads.
+  const indexing = eventsProgress();
+  let leadsProgress: Progress | undefined;
+  const progress = () => {
+    indexing.stop();
+    return (leadsProgress ??= startProgress(() => ({ done: bytesRead, total })));
+  };
   const explain = run.format === 'jsonl' && !run.options.lean;
   const include = listOption(run.options.include ?? []);
   if (run.format === 'csv') await out.write(csvHeader(engine, include));
@@ -250,17 +262,18 @@ async function runInWorkers(file: string, workers: number, rules: Rules, run: { 
       for (const [key, values] of batch.values) addValues(summary.values, key, values);
       summary.invalid.push(...batch.invalid);
       addCoverage(summary, batch.coverage);
-      progress.update(summary.records);
+      progress().update(summary.records);
       await out.writeBytes(batch.bytes);
     },
   };
   let notes: string[] = [];
   try {
-    if (dataFormatOf(file) === 'csv') notes = await evaluateCsvInParallel({ ...parallel, engine, data: dataOptions(run.options, run.ids) });
+    if (dataFormatOf(file) === 'csv') notes = await evaluateCsvInParallel({ ...parallel, engine, data: dataOptions(run.options, run.ids, indexing.onEventsProgress) });
     else await evaluateJsonLinesInParallel(parallel);
     await out.flush();
   } finally {
-    progress.stop();
+    indexing.stop();
+    leadsProgress?.stop();
   }
   checkCounts(summary);
   summary.notes.push(`Evaluated in ${workers} worker threads (--workers 0 for none).`, ...notes);
