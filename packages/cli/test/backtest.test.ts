@@ -123,6 +123,21 @@ describe('mql backtest', () => {
     expect(mql(['backtest', RULES, '--data', mixed, '--outcome', 'converted', '--fail-on-invalid', ...NOW]).status).toBe(1);
   });
 
+  it('lists a left-out record with its first three errors and how many more (an events file in another date format)', () => {
+    const events = file('events-us-dates.csv', ['lead,type,at', ...['01/02', '01/03', '01/04', '01/05', '01/06'].map((d) => `L1,visit,${d}/2026`)].join('\n') + '\n');
+    const leads = file('one-lead.csv', readFileSync(CSV, 'utf8').split('\n').slice(0, 2).join('\n') + '\n');
+    const run = mql(['backtest', RULES, '--data', leads, '--events', events, '--key', 'lead', '--id-key', 'id', '--outcome', 'Converted', ...NOW]);
+    const expected = 'expected a date (ISO-8601 or epoch milliseconds), got';
+    expect(run.stdout).toContain(
+      [
+        '1 invalid record left out:',
+        `  line 2 (L1): events[0].at: ${expected} "01/02/2026" (events-us-dates.csv line 2); events[1].at: ${expected} "01/03/2026" (events-us-dates.csv line 3); events[2].at: ${expected} "01/04/2026" (events-us-dates.csv line 4); and 2 more errors`,
+      ].join('\n'),
+    );
+    const json = JSON.parse(mql(['backtest', RULES, '--data', leads, '--events', events, '--key', 'lead', '--id-key', 'id', '--outcome', 'Converted', '--format', 'json', ...NOW]).stdout) as { invalid: { listed: { errors: unknown[] }[] } };
+    expect(json.invalid.listed[0]!.errors).toHaveLength(5);
+  });
+
   it('a CSV without the outcome column is a usage error that names the near miss', () => {
     // Columns match like headers do (letter case and spaces ignored), so only a typo is missing.
     const run = mql(['backtest', RULES, '--data', CSV, '--outcome', 'convertd', ...NOW]);

@@ -2,6 +2,17 @@
 
 import type { BacktestReport, SweepPoint } from '../report.js';
 
+/**
+ * A left-out record's errors on one line: the first few, then how many more. A record whose
+ * every event has the same bad time (an events file in another date format) has an error per
+ * event; listing them all made one line per record of several thousand characters. `--format
+ * json` keeps every error.
+ */
+export function errorsText(errors: readonly { path: string; message: string }[], shown = 3): string {
+  const text = errors.slice(0, shown).map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
+  return errors.length > shown ? `${text}; and ${count(errors.length - shown)} more ${errors.length - shown === 1 ? 'error' : 'errors'}` : text;
+}
+
 export function count(n: number): string {
   return n.toLocaleString('en-US');
 }

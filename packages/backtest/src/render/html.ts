@@ -4,7 +4,7 @@
 // anywhere: the page opens offline and makes no request.
 
 import type { BacktestReport, Bucket } from '../report.js';
-import { condition, count, headline, lift, marks, money, pct, ratio, rulesByLift, sampledPoints, suggestions, threshold } from './format.js';
+import { condition, count, errorsText, headline, lift, marks, money, pct, ratio, rulesByLift, sampledPoints, suggestions, threshold } from './format.js';
 
 /** `script`: the bundled client (scripts/build.mjs builds it; the CLI embeds it). */
 export function renderHtml(report: BacktestReport, script: string): string {
@@ -115,7 +115,7 @@ function leftOut(report: BacktestReport): string {
     parts.push(`<h3>${count(excluded.count)} without a usable outcome</h3>`, table(['Where', 'Id', 'Outcome value'], excluded.listed.map((r) => [esc(r.where), esc(r.id ?? ''), `<code>${esc(r.value)}</code>`])));
   }
   if (invalid.count > 0) {
-    parts.push(`<h3>${count(invalid.count)} invalid</h3>`, table(['Where', 'Id', 'Errors'], invalid.listed.map((r) => [esc(r.where), esc(r.id ?? ''), esc(r.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '))])));
+    parts.push(`<h3>${count(invalid.count)} invalid</h3>`, table(['Where', 'Id', 'Errors'], invalid.listed.map((r) => [esc(r.where), esc(r.id ?? ''), esc(errorsText(r.errors))])));
   }
   const more = excluded.count > excluded.listed.length || invalid.count > invalid.listed.length ? '<p class="note">Only the first 1,000 of each are listed.</p>' : '';
   return section('Records left out', 'Left out of every metric above.', `<details><summary>Show the records</summary>${parts.join('')}${more}</details>`);

@@ -3,7 +3,7 @@
 // warnings, and the records left out. Colours come from the caller (the CLI knows the terminal).
 
 import type { BacktestReport, Bucket } from '../report.js';
-import { condition, count, headline, lift, marks, money, pct, ratio, rulesByLift, sampledPoints, suggestions, threshold } from './format.js';
+import { condition, count, errorsText, headline, lift, marks, money, pct, ratio, rulesByLift, sampledPoints, suggestions, threshold } from './format.js';
 import { textTable, type Align, type Cell } from './table.js';
 
 export interface Palette {
@@ -119,7 +119,7 @@ function leftOut(report: BacktestReport, paint: Palette): string | undefined {
   }
   if (invalid.count > 0) {
     parts.push(paint.yellow(`${count(invalid.count)} invalid ${invalid.count === 1 ? 'record' : 'records'} left out:`));
-    for (const r of invalid.listed.slice(0, LISTED)) parts.push(`  ${r.where}${r.id !== undefined ? ` (${r.id})` : ''}: ${r.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`);
+    for (const r of invalid.listed.slice(0, LISTED)) parts.push(`  ${r.where}${r.id !== undefined ? ` (${r.id})` : ''}: ${errorsText(r.errors)}`);
     if (invalid.count > LISTED) parts.push(paint.dim(`  … and ${count(invalid.count - LISTED)} more (--format json lists up to 1,000)`));
   }
   return parts.length > 0 ? parts.join('\n') : undefined;
