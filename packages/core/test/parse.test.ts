@@ -228,10 +228,10 @@ describe('declarations', () => {
       kind: 'Grade',
       name: { name: 'g' },
       bands: [
-        { label: { value: 'A' }, condition: { kind: 'Compare', op: '>=', left: path1('fit'), right: num(45) } },
-        { label: { value: 'Tier 2' }, condition: { kind: 'Compare', op: '>=', left: path1('fit'), right: num(1) } },
+        { label: { value: 'A', quoted: false }, condition: { kind: 'Compare', op: '>=', left: path1('fit'), right: num(45) } },
+        { label: { value: 'Tier 2', quoted: true }, condition: { kind: 'Compare', op: '>=', left: path1('fit'), right: num(1) } },
       ],
-      else: { label: { value: 'D' } },
+      else: { label: { value: 'D', quoted: false } },
     });
   });
 

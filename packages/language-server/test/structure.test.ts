@@ -118,3 +118,39 @@ describe('enum members', () => {
     await expect(lsp.request('textDocument/rename', { ...at, newName: 'Retail' })).rejects.toThrow('"retail" is already a member of this enum (members compare case-insensitively).');
   });
 });
+
+describe('grade labels', () => {
+  const rules = RULES.replace('segment', 'segment top_profile = profile in ["A"]\nsegment');
+  /** The label `A` where its band names it (`A when fit >= 30`). */
+  const band = { start: positionAt(rules, rules.indexOf('A when')), end: positionAt(rules, rules.indexOf('A when') + 1) };
+
+  it('references: the band that names the label, and the strings compared with the grade', async () => {
+    const lsp = await start({ 'schema.mql': SCHEMA, 'rules.mql': rules }, 'rules.mql');
+    const references = await lsp.request<Location[]>('textDocument/references', {
+      textDocument: { uri: lsp.uri('rules.mql') },
+      position: rangeOf(rules, '"A"', 2).start,
+      context: { includeDeclaration: true },
+    });
+    const mine = lsp.uri('rules.mql');
+    expect(references).toEqual([
+      { uri: mine, range: rangeOf(rules, '"A"', 1) },
+      { uri: mine, range: band },
+      { uri: mine, range: rangeOf(rules, '"A"', 2) },
+    ]);
+  });
+
+  it('rename keeps a label written as an identifier bare, quotes it where it must, and refuses another label', async () => {
+    const lsp = await start({ 'schema.mql': SCHEMA, 'rules.mql': rules }, 'rules.mql');
+    const mine = lsp.uri('rules.mql');
+    const at = { textDocument: { uri: mine }, position: rangeOf(rules, '"A"', 2).start };
+    expect(await lsp.request('textDocument/prepareRename', at)).toEqual({ range: rangeOf(rules, '"A"', 2), placeholder: 'A' });
+    expect(await lsp.request<WorkspaceEdit>('textDocument/rename', { ...at, newName: 'Top' })).toEqual({
+      changes: { [mine]: [{ range: rangeOf(rules, '"A"', 1), newText: '"Top"' }, { range: band, newText: 'Top' }, { range: rangeOf(rules, '"A"', 2), newText: '"Top"' }] },
+    });
+    expect(await lsp.request<WorkspaceEdit>('textDocument/rename', { ...at, newName: 'Tier 1' })).toEqual({
+      changes: { [mine]: [{ range: rangeOf(rules, '"A"', 1), newText: '"Tier 1"' }, { range: band, newText: '"Tier 1"' }, { range: rangeOf(rules, '"A"', 2), newText: '"Tier 1"' }] },
+    });
+    await expect(lsp.request('textDocument/rename', { ...at, newName: 'b' })).rejects.toThrow('"B" is already a label of grade `profile` (labels compare case-insensitively).');
+  });
+});
+

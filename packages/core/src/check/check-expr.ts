@@ -7,7 +7,7 @@ import type { CallExpr, CompareExpr, EventQuery, Expr, FunctionCall, Identifier,
 import { ALL_FUNCTION_NAMES, functionSignature, mathFunction } from './functions.js';
 import { makeDiagnostic, type Diagnostic, type DiagnosticInit, type Fix } from '../diagnostics.js';
 import { suggest } from './suggest.js';
-import { attrKey, declKey, fieldKey, memberKey, type EventInfo, type ProgramSymbols } from './symbols.js';
+import { attrKey, declKey, fieldKey, gradeOwner, memberKey, type EventInfo, type ProgramSymbols } from './symbols.js';
 import { exprDepth } from '../syntax/walk.js';
 import { BOOL, DATE, DURATION, ERROR, NUMBER, STRING, describeType, enumHasMember, isText, type FieldInfo, type Type } from './types.js';
 
@@ -178,7 +178,7 @@ export class ExprChecker {
     if (kind === 'score') return NUMBER;
     if (kind === 'grade' && decl.kind === 'Grade') {
       const members = [...decl.bands.map((b) => b.label.value), ...(decl.else?.label ? [decl.else.label.value] : [])];
-      return { kind: 'enum', members, name: `\`${name}\`` };
+      return { kind: 'enum', members, name: `\`${name}\``, owner: gradeOwner(name) };
     }
     if (decl.kind === 'List') return { kind: 'literalList', element: listElementType(decl.elements) };
     return ERROR;

@@ -2,7 +2,7 @@
 // types with their fields. Also the index of definitions and references that go to definition,
 // find references, rename and hover are answered from.
 
-import type { Declaration, EventDecl, FieldDecl, LeadDecl, Span, TypeNode } from '../syntax/ast.js';
+import type { Declaration, EventDecl, FieldDecl, GradeDecl, LeadDecl, Span, TypeNode } from '../syntax/ast.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics.js';
 import type { ProgramFile } from './program.js';
 import { suggest } from './suggest.js';
@@ -33,9 +33,14 @@ export type SymbolKey = string;
 
 export interface SymbolDefinition {
   key: SymbolKey;
-  /** `member`: a member of a field's enum type (`"software"` in `industry?: "software" | "retail"`). */
+  /**
+   * `member`: a member of a field's enum type (`"software"` in `industry?: "software" | "retail"`),
+   * or a grade's label (`A` in `grade profile { A when … }`), which comparisons also spell as a string.
+   */
   kind: DeclKind | 'field' | 'attribute' | 'member';
   name: string;
+  /** A grade label written as an identifier (`A`), not a string: a rename keeps it bare where it can. */
+  bare?: boolean;
   file: string;
   nameSpan: Span;
   span: Span;
@@ -59,6 +64,9 @@ export const fieldKey = (path: string): SymbolKey => `field:${path}`;
 export const attrKey = (event: string, path: string): SymbolKey => `attr:${event}.${path}`;
 /** An enum member of a field or attribute (`owner` its key); members match case-insensitively. */
 export const memberKey = (owner: SymbolKey, member: string): SymbolKey => `member:${owner}\0${member.toLowerCase()}`;
+
+/** The owner of a grade's labels, as members of the enum that the grade's value is. */
+export const gradeOwner = (grade: string): SymbolKey => `grade:${grade}`;
 
 export interface ProgramSymbols {
   declarations: Map<string, DeclInfo>;
@@ -126,6 +134,17 @@ function addDeclaration(symbols: ProgramSymbols, decl: Declaration, file: string
     span: decl.span,
     doc: decl.doc,
   });
+  if (decl.kind === 'Grade') addGradeLabels(symbols, decl, name, file);
+}
+
+/** A grade's labels, defined where its bands name them (the first band of a label, if repeated). */
+function addGradeLabels(symbols: ProgramSymbols, decl: GradeDecl, name: string, file: string): void {
+  const labels = [...decl.bands.map((band) => band.label), ...(decl.else?.label ? [decl.else.label] : [])];
+  for (const label of labels) {
+    const key = memberKey(gradeOwner(name), label.value);
+    if (symbols.index.definitions.has(key)) continue;
+    symbols.index.definitions.set(key, { key, kind: 'member', name: label.value, file, nameSpan: label.span, span: label.span, ...(label.quoted ? {} : { bare: true }) });
+  }
 }
 
 /**

@@ -37,6 +37,8 @@ export function hoverAt(analysis: Analysis, file: string, offset: number): Hover
 }
 
 export function describeDefinition(analysis: Analysis, definition: SymbolDefinition): string | undefined {
+  // An enum member or grade label is text, not a declaration, even when a declaration shares its name.
+  if (definition.kind === 'member') return undefined;
   if (definition.kind === 'field') return describeField(leadField(analysis, definition.key.slice('field:'.length)), 'lead field');
   if (definition.kind === 'attribute') {
     const [event, ...path] = definition.key.slice('attr:'.length).split('.');

@@ -3,7 +3,9 @@
 // collide with a name that would then mean something else. An enum member (`"software"` in a
 // field's type) is renamed in the type and in every string literal that means it (comparisons,
 // `in` lists, `list` declarations used with the field, test leads); its new name is any text
-// on one line that is not already a member (members compare case-insensitively).
+// on one line that is not already a member (members compare case-insensitively). A grade's label
+// is renamed the same way, in its band and in the strings compared with the grade; a label
+// written as an identifier (`A when …`) stays one when the new name is an identifier.
 
 import type { Span } from '../syntax/ast.js';
 import type { Analysis } from '../check/checker.js';
@@ -36,8 +38,11 @@ export function renameAt(analysis: Analysis, file: string, offset: number, newNa
   const problem = member ? memberProblem(analysis, target, newName) : (nameProblem(newName) ?? collision(target, newName, analyses.length > 0 ? analyses : [analysis]));
   if (problem) return { ok: false, message: problem };
   const locations = referencesOf(target, analyses.length > 0 ? analyses : [analysis], true);
-  const newText = member ? JSON.stringify(newName) : newName;
-  return { ok: true, edits: locations.map((location) => ({ file: location.file, span: location.span, newText })) };
+  const definition = target.definition!;
+  const bare = (location: { file: string; span: Span }) =>
+    definition.bare === true && location.file === definition.file && location.span.start === definition.nameSpan.start && nameProblem(newName) === undefined;
+  const newText = (location: { file: string; span: Span }) => (member && !bare(location) ? JSON.stringify(newName) : newName);
+  return { ok: true, edits: locations.map((location) => ({ file: location.file, span: location.span, newText: newText(location) })) };
 }
 
 /** Why an enum member cannot be renamed to `name`: empty, more than a line, or already a member of that enum. */
@@ -47,7 +52,11 @@ function memberProblem(analysis: Analysis, target: SymbolTarget, name: string): 
   if (name.toLowerCase() === renamed.name.toLowerCase()) return undefined;
   const owner = target.key.slice('member:'.length, target.key.lastIndexOf('\0'));
   const other = analysis.index.definitions.get(memberKey(owner, name));
-  return other ? `"${other.name}" is already a member of this enum (members compare case-insensitively).` : undefined;
+  if (!other) return undefined;
+  const grade = owner.startsWith('grade:') ? owner.slice('grade:'.length) : undefined;
+  return grade === undefined
+    ? `"${other.name}" is already a member of this enum (members compare case-insensitively).`
+    : `"${other.name}" is already a label of grade \`${grade}\` (labels compare case-insensitively).`;
 }
 
 /** Why `name` cannot be a name, judged by the lexer itself. */

@@ -158,6 +158,8 @@ export interface GradeDecl extends DeclBase {
 export interface GradeLabel {
   value: string;
   span: Span;
+  /** Written as a string rather than an identifier. */
+  quoted: boolean;
 }
 
 export interface GradeBand {

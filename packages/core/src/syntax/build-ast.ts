@@ -398,9 +398,9 @@ class AstBuilder {
 
   private gradeLabel(node: CstNode | undefined): A.GradeLabel | undefined {
     const name = this.identifier(tokenOf(node, 'Identifier'));
-    if (name) return { value: name.name, span: name.span };
+    if (name) return { value: name.name, span: name.span, quoted: false };
     const string = this.string(tokenOf(node, 'String'));
-    return string && { value: string.value, span: string.span };
+    return string && { value: string.value, span: string.span, quoted: true };
   }
 
   private stageDecl(node: CstNode): A.StageDecl {
