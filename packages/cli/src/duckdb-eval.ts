@@ -181,7 +181,7 @@ async function describe(connection: Connection, table: string): Promise<ColumnIn
 function stageCsvLeads(run: DuckDbRun, engine: RulesEngine, columns: ColumnInfo[]): Map<string, Staged> {
   const header = columns.map((c) => c.name);
   const binding = engine.leadTable(header);
-  checkHeader(run.data, { line: 1, cells: header, delimiter: run.delimiter ?? ',' }, binding, { ...(run.allowMissing ? { allowMissing: run.allowMissing } : {}) });
+  checkHeader(run.data, { line: 1, cells: header, delimiter: run.delimiter ?? ',' }, binding, { ...(run.allowMissing ? { allowMissing: run.allowMissing } : {}) }, engine);
   const staged = new Map<string, Staged>();
   const leaves = leafFields(engine.artifact.lead.fields);
   for (const leaf of leaves) {

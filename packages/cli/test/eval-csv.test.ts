@@ -46,6 +46,23 @@ describe('mql eval: a CSV header that does not fit the schema is an error before
     expect(unknown.stderr).toContain('--allow-missing-column time_on_sight: no such field in the schema');
   });
 
+  it('lets an events file lack an attribute column when --allow-missing-column names it as Event.attr (one thread and workers)', () => {
+    const events = write('events-no-asset.csv', readFileSync('examples/data/events.csv', 'utf8').replace(/^([^,\n]*,[^,\n]*,[^,\n]*,[^,\n]*),[^,\n]*/gm, '$1'));
+    expect(readFileSync(events, 'utf8').split('\n')[0]).toBe('lead_id,type,at,url,name,attended,campaign');
+    const args = ['eval', 'examples/b2b-funnel/funnel.mql', '--data', 'examples/data/leads.csv', '--events', events, '--key', 'lead_id', ...NOW, '--format', 'csv'];
+    const refused = mql(args);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('no column for required field download.asset (from "asset")');
+    const runs = [[], ['--workers', '2']].map((extra) => mql([...args, '--allow-missing-column', 'download.asset', ...extra]));
+    for (const run of runs) expect(run.status).toBe(0);
+    // Every download then lacks its required asset: those leads are invalid, the same ones on both paths.
+    expect(runs[0]!.stderr).toMatch(/events\[\]\.asset: required field is missing — \d+ records/);
+    expect(runs[1]!.stdout).toBe(runs[0]!.stdout);
+    const typo = mql([...args, '--allow-missing-column', 'download.aset']);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain('--allow-missing-column download.aset: no such field in the schema; did you mean download.asset?');
+  });
+
   it('binds `country` to the top-level field and `company.country` to the nested one, whatever the declaration order', () => {
     const run = mql(['eval', `${CRM}/crm.mql`, '--data', `${CRM}/export.csv`, ...NOW, '--format', 'jsonl', '--only', 'ben@corp.example', '--id-key', 'Email Address']);
     const line = JSON.parse(run.stdout) as { result: { stages: Record<string, { requirements?: unknown }> } };

@@ -258,7 +258,7 @@ function cellText(value: unknown): string {
  * once, since it would make every row wrong. A field may lack a column when `--allow-missing-column`
  * names it. A header that is one column holding `;`, a tab or `|` gets a hint about the delimiter.
  */
-export function checkHeader(file: string, header: CsvHeader, binding: HeaderBinding, options: Pick<DataOptions, 'allowMissing'>): void {
+export function checkHeader(file: string, header: CsvHeader, binding: HeaderBinding, options: Pick<DataOptions, 'allowMissing'>, engine: RulesEngine): void {
   const name = path.basename(file);
   const other = otherDelimiterIn(header);
   if (other !== undefined) {
@@ -267,7 +267,6 @@ export function checkHeader(file: string, header: CsvHeader, binding: HeaderBind
     );
   }
   const allowed = new Set(options.allowMissing ?? []);
-  const bound = new Set(binding.fields.filter((f) => f !== undefined));
   const unused = header.cells.filter((_, i) => binding.fields[i] === undefined);
   const problems = [...binding.errors];
   for (const missing of binding.missing) {
@@ -277,14 +276,24 @@ export function checkHeader(file: string, header: CsvHeader, binding: HeaderBind
     const close = guess === undefined ? undefined : unused.find((h) => foldHeader(h) === guess);
     problems.push(`no column for ${missing.optional ? 'optional' : 'required'} field ${missing.field}${spelled}${close !== undefined ? `; did you mean "${close}"?` : ''}`);
   }
+  // Checked against the whole schema: a leads file's header is checked with the events' names allowed too.
+  const known = allowed.size === 0 ? new Set<string>() : schemaFieldNames(engine);
   for (const field of allowed) {
-    if (!bound.has(field) && !binding.missing.some((m) => m.field === field)) problems.push(`--allow-missing-column ${field}: no such field in the schema`);
+    if (known.has(field)) continue;
+    const guess = suggest(field, [...known]);
+    problems.push(`--allow-missing-column ${field}: no such field in the schema${guess !== undefined ? `; did you mean ${guess}?` : ''}`);
   }
   if (problems.length === 0) return;
   const way = binding.missing.some((m) => m.optional && !allowed.has(m.field))
     ? `\nColumns match a field's \`from\` name or path, ignoring letter case and spaces. If the data has no column for an optional field, say so with --allow-missing-column FIELD.`
     : '';
   throw new DataError(`${name} line ${header.line}: the header does not fit the schema (${delimiterName(header.delimiter)}-separated):\n  ${problems.join('\n  ')}${way}`);
+}
+
+/** What `--allow-missing-column` may name: lead fields by schema path, event attributes as `Event.attr`. */
+function schemaFieldNames(engine: RulesEngine): Set<string> {
+  // Bound to no columns, every field of a table is missing, under the name the option uses.
+  return new Set([...engine.leadTable([]).missing, ...engine.eventTable([]).missing].map((m) => m.field));
 }
 
 /** A column the command needs is not in the header: name it, and the closest header. */
@@ -324,7 +333,7 @@ interface BoundLeadsHeader {
 /** Binds and checks a leads CSV's header (a DataError when it does not fit the schema or the options). */
 function bindLeadsHeader(file: string, header: CsvHeader, engine: RulesEngine, options: DataOptions, withEvents: boolean): BoundLeadsHeader {
   const table = engine.leadTable(header.cells);
-  checkHeader(file, header, table, options);
+  checkHeader(file, header, table, options, engine);
   const idColumn = usedColumn(file, header, options.idKey);
   if (withEvents && idColumn === undefined) {
     throw new DataError(`the leads CSV has no "${options.idKey}" column to join events on (name it with --id-key, or mark the id field \`key\` in the schema)`);
@@ -645,7 +654,7 @@ async function readEventIndex(file: string, key: string, engine: RulesEngine, op
     table = engine.eventTable(found.cells);
     index = new EventIndex(file, found.cells, table);
     // Attribute columns are checked once the rows say which event types the file holds.
-    checkHeader(file, found, { ...table, missing: [] }, options);
+    checkHeader(file, found, { ...table, missing: [] }, options, engine);
     const column = usedColumn(file, found, key);
     if (column === undefined) throw new DataError(`${file} has no "${key}" column (--key names the column holding each event's lead id)`);
     keyColumn = column;
@@ -667,7 +676,7 @@ async function readEventIndex(file: string, key: string, engine: RulesEngine, op
   // A type the file never holds needs no columns; the attributes of the types it does hold do.
   if (table && header) {
     const missing = table.missing.filter((m) => types.has(m.field.slice(0, m.field.indexOf('.')).toLowerCase()));
-    checkHeader(file, header, { ...table, errors: [], missing }, options);
+    checkHeader(file, header, { ...table, errors: [], missing }, options, engine);
   }
   // A file without even a header holds no events.
   return index ?? new EventIndex(file, [], engine.eventTable([]));
