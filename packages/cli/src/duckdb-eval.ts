@@ -82,8 +82,15 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
 
   // Events: a second CSV joined by key, or the `events` list inside JSON / Parquet records.
   const events = await stageEvents(connection, run, columns, format, engine, pointers.length);
-  const eventErrors = events ? `LEFT JOIN (SELECT mql_row, flatten(list(mql_errors ORDER BY mql_event)) AS errs FROM mql_events_staged WHERE len(mql_errors) > 0 GROUP BY mql_row) ee ON ee.mql_row = s.rowid` : '';
-  const allErrors = `list_filter([${errorItems.join(', ')}], x -> x IS NOT NULL)${events ? ` || COALESCE(ee.errs, [])` : ''}`;
+  const csvEvents = events && run.events !== undefined && sourceFormat(run.events.file) === 'csv';
+  const eventErrors = events
+    ? `LEFT JOIN (SELECT mql_row, flatten(list(mql_errors ORDER BY mql_event)) AS errs${csvEvents ? ', flatten(list(mql_required ORDER BY mql_event)) AS req' : ''} FROM mql_events_staged GROUP BY mql_row) ee ON ee.mql_row = s.rowid`
+    : '';
+  const leadErrors = `list_filter([${errorItems.join(', ')}], x -> x IS NOT NULL)`;
+  // An events CSV's required attributes left empty count, as in the runtime, only when no cell of
+  // the lead or its event rows failed to convert (the lead's own errors are then all `required`).
+  const converted = `len(list_filter(${leadErrors}, e -> NOT (${REQUIRED_ERROR('e')}))) = 0 AND len(COALESCE(ee.errs, [])) = 0`;
+  const allErrors = !events ? leadErrors : csvEvents ? `${leadErrors} || CASE WHEN ${converted} THEN COALESCE(ee.req, []) ELSE COALESCE(ee.errs, []) END` : `${leadErrors} || COALESCE(ee.errs, [])`;
   await connection.run(
     `CREATE TEMP TABLE mql_leads AS SELECT s.rowid AS mql_row, ${id} AS mql_id, ${label} AS mql_label, ${allErrors} AS mql_errors, ` +
       `${[...staged.values()].map((s) => `${s.value} AS ${q(s.column)}`).join(', ') || 'NULL AS mql_nothing'} FROM mql_source s ${eventErrors}` +
@@ -144,6 +151,9 @@ async function connect(): Promise<Connection> {
 
 type SourceFormat = 'csv' | 'jsonl' | 'json' | 'parquet';
 
+/** Whether an error (SQL text `e`) says a required field is missing, rather than that a value did not convert. */
+const REQUIRED_ERROR = (e: string) => `ends_with(${e}, ': required field is missing') OR ${e} LIKE '%: required field is missing (% means not given)'`;
+
 function sourceFormat(file: string): SourceFormat {
   if (path.extname(file).toLowerCase() === '.parquet') return 'parquet';
   return dataFormatOf(file);
@@ -201,15 +211,24 @@ function isPlaceholderSql(text: string, placeholders: string[]): string {
   return placeholders.length === 0 ? 'FALSE' : `(lower(${d.fn.trim_space!([text])}) IN (${placeholders.map(lit).join(', ')}))`;
 }
 
+/** Whether a text cell is empty, blank or a placeholder: missing, as the runtime reads it. */
+function blankText(cell: string, placeholders: string[]): string {
+  return `(${cell} IS NULL OR trim(${cell}) = ''${placeholders.length > 0 ? ` OR ${isPlaceholderSql(cell, placeholders)}` : ''})`;
+}
+
+/** The error of a required field whose cell is missing (a placeholder says which value it was, as the runtime does). */
+function missingText(cell: string, label: string, placeholders: string[]): string {
+  const note = placeholders.length > 0 ? ` || CASE WHEN ${isPlaceholderSql(cell, placeholders)} THEN ' (' || to_json(${cell})::VARCHAR || ' means not given)' ELSE '' END` : '';
+  return `CASE WHEN ${blankText(cell, placeholders)} THEN ${lit(`${label}: required field is missing`)}${note} END`;
+}
+
 /** A text cell → the field's typed value and its error, as the runtime converts CSV cells (a placeholder is an empty cell). */
 function convertText(type: FieldType, cell: string, label: string, required: boolean, placeholders: string[]): { value: string; error: string } {
-  const blank = `(${cell} IS NULL OR trim(${cell}) = ''${placeholders.length > 0 ? ` OR ${isPlaceholderSql(cell, placeholders)}` : ''})`;
+  const blank = blankText(cell, placeholders);
   const text = `trim(${cell})`;
   const got = `${lit(`${label}: expected `)} || %s || ', got ' || to_json(${cell})::VARCHAR`;
   const bad = (expected: string, ok: string) => `CASE WHEN NOT ${blank} AND NOT (${ok}) THEN ${got.replace('%s', lit(expected))} END`;
-  // A required field given as a placeholder says which value it was, as the runtime does.
-  const note = placeholders.length > 0 ? ` || CASE WHEN ${isPlaceholderSql(cell, placeholders)} THEN ' (' || to_json(${cell})::VARCHAR || ' means not given)' ELSE '' END` : '';
-  const missing = required ? `CASE WHEN ${blank} THEN ${lit(`${label}: required field is missing`)}${note} END` : 'NULL';
+  const missing = required ? missingText(cell, label, placeholders) : 'NULL';
   const both = (error: string) => `COALESCE(${missing}, ${error})`;
   switch (type.kind) {
     case 'string':
@@ -480,11 +499,24 @@ async function stageEvents(connection: Connection, run: DuckDbRun, columns: Colu
           }),
         ]
       : [`CASE WHEN ${at} IS NULL THEN 'at: no valid date (an event of type ' || to_json(v."type")::VARCHAR || ')' END`];
+    // Required attributes left empty (or without a column, by --allow-missing-column): the runtime
+    // finds these when it reads the record, after every row converted, so they name no file line
+    // and count only for a lead without conversion errors (see mql_leads).
+    const required = csv
+      ? artifact.events.flatMap((evType) =>
+          evType.fields.filter((f) => !f.optional).map((f) => {
+            const name = f.from ?? f.name;
+            const missing = header.includes(name) ? missingText(`v.${q(name)}`, name, foldedPlaceholders(f)) : lit(`${name}: required field is missing`);
+            return `CASE WHEN ${known} = ${lit(evType.name)} THEN ${missing} END`;
+          }),
+        )
+      : [];
     const prefix = `'events[' || (row_number() OVER (PARTITION BY l.rowid ORDER BY v.rowid) - 1) || '].'`;
     const suffix = `' (' || ${lit(path.basename(run.events.file))} || ' line ' || chr(1) || v.rowid || chr(1) || ')'`;
     await connection.run(
       `CREATE TEMP TABLE mql_events_staged AS SELECT l.rowid AS mql_row, v.rowid AS mql_event, CAST(v."type" AS VARCHAR) AS type, ${at} AS at, ` +
-        `list_filter([${errors.map((e) => `${prefix} || ${e} || ${suffix}`).join(', ')}], x -> x IS NOT NULL) AS mql_errors${values.length ? `, ${values.join(', ')}` : ''} ` +
+        `list_filter([${errors.map((e) => `${prefix} || ${e} || ${suffix}`).join(', ')}], x -> x IS NOT NULL) AS mql_errors, ` +
+        `list_filter([${required.map((e) => `${prefix} || ${e}`).join(', ')}]::VARCHAR[], x -> x IS NOT NULL) AS mql_required${values.length ? `, ${values.join(', ')}` : ''} ` +
         `FROM mql_event_source v JOIN mql_source l ON trim(CAST(l.${q(run.idKey)} AS VARCHAR)) = trim(CAST(v.${q(key)} AS VARCHAR))`,
     );
   } else if (format === 'json' || format === 'jsonl') {
@@ -548,7 +580,7 @@ function splitError(text: string): { path: string; message: string } {
  * field left empty is the record's own error, found after reading).
  */
 async function noteSeenValues(connection: Connection, artifact: RulesArtifact, stagedColumns: Set<string>, json: boolean, summary: BatchSummary): Promise<void> {
-  const read = json ? 'TRUE' : `len(list_filter(mql_errors, e -> NOT (ends_with(e, ': required field is missing') OR e LIKE '%: required field is missing (% means not given)'))) = 0`;
+  const read = json ? 'TRUE' : `len(list_filter(mql_errors, e -> NOT (${REQUIRED_ERROR('e')}))) = 0`;
   for (const watched of watchedLiterals(artifact)) {
     const column = watched.path.join('.');
     if (!stagedColumns.has(column)) continue;
