@@ -175,6 +175,16 @@ describe('mql eval --workers on CSV with --events', () => {
         (cells) => cells.slice(0, 4).join(','), // a row too short
       ]) + '\nL0000001,page_view,"2026-10-01T00:00:00Z,/unclosed\n',
     );
+    // --errors FILE: every record error, the same lines from both paths.
+    const errorLines = (workers: number) => {
+      const file = path.join(dir, `errors-${workers}.jsonl`);
+      const run = mql(['eval', FUNNEL, '--data', leads, '--events', events, '--key', 'lead_id', '--now', EXAMPLE_NOW, '--format', 'csv', '--workers', String(workers), '--errors', file]);
+      expect(run.status).toBe(0);
+      return readFileSync(file, 'utf8');
+    };
+    const oneThread = errorLines(0);
+    expect(oneThread.split('\n').length).toBeGreaterThan(100);
+    expect(errorLines(2)).toBe(oneThread);
     for (const format of ['jsonl', 'csv'] as const) {
       const { single, parallel } = evalBoth(leads, format, ['--events', events, '--key', 'lead_id']);
       expect(single.status).toBe(0);
