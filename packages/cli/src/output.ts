@@ -285,10 +285,7 @@ function showsProgress(total: number): boolean {
 export function startProgress(size: () => { done: number; total: number }): Progress {
   const { total } = size();
   if (!showsProgress(total)) return { update: () => {}, stop: () => {} };
-  const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: 'Evaluating |{bar}| {percentage}% | {leads} leads', hideCursor: true, clearOnComplete: true },
-    cliProgress.Presets.shades_classic,
-  );
+  const bar = progressBar('Evaluating |{bar}| {percentage}% | {leads} leads');
   bar.start(total, 0, { leads: 0 });
   let shown = 0;
   return {
@@ -314,10 +311,7 @@ export function eventsProgress(): { onEventsProgress: (done: number, total: numb
     onEventsProgress: (done, total) => {
       if (stopped || !showsProgress(total)) return;
       if (bar === undefined) {
-        bar = new cliProgress.SingleBar(
-          { stream: process.stderr, format: 'Reading the events |{bar}| {percentage}%', hideCursor: true, clearOnComplete: true },
-          cliProgress.Presets.shades_classic,
-        );
+        bar = progressBar('Reading the events |{bar}| {percentage}%');
         bar.start(total, done);
       } else bar.update(done);
     },
@@ -326,4 +320,18 @@ export function eventsProgress(): { onEventsProgress: (done: number, total: numb
       bar?.stop();
     },
   };
+}
+
+/** Reads the leads (leadSource or the like) with the events bar shown while the events file is read. */
+export async function withEventsProgress<T>(read: (onEventsProgress: (done: number, total: number) => void) => Promise<T>): Promise<T> {
+  const indexing = eventsProgress();
+  try {
+    return await read(indexing.onEventsProgress);
+  } finally {
+    indexing.stop();
+  }
+}
+
+function progressBar(format: string): cliProgress.SingleBar {
+  return new cliProgress.SingleBar({ stream: process.stderr, format, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
 }

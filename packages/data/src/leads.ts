@@ -479,7 +479,7 @@ export async function csvBatchSource(file: string, engine: RulesEngine, options:
 /** Reads batches of csvBatchSource back into the lead inputs that leadSource gives for the same rows. */
 export function csvBatchReader(engine: RulesEngine, setup: CsvBatchSetup): (batch: CsvBatch) => LeadInput[] {
   const bound: BoundLeadsHeader = { table: engine.leadTable(setup.leadHeader), idColumn: setup.idColumn, includeColumns: setup.includeColumns };
-  const eventTable = setup.events ? engine.eventTable(setup.events.header) : undefined;
+  const events = setup.events && { table: engine.eventTable(setup.events.header), file: setup.events.file };
   return ({ rows, meta }) => {
     const buffer = Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength);
     const leads: LeadInput[] = [];
@@ -500,7 +500,7 @@ export function csvBatchReader(engine: RulesEngine, setup: CsvBatchSetup): (batc
       const cells = nextRow();
       const eventRows: EventRow[] = [];
       for (let e = 0; e < count; e++) eventRows.push({ cells: nextRow(), line: meta[m++]! });
-      const joined = eventTable && setup.events ? joinEvents(eventRows, eventTable, setup.events.file) : undefined;
+      const joined = events && joinEvents(eventRows, events.table, events.file);
       leads.push(csvLead(cells, line, bound, setup.include, joined));
     }
     return leads;

@@ -19,7 +19,7 @@ import { Backtest, backtestShape, fieldPresence, outcomeText, parseOutcome, pars
 import { idKeyOf, leadSource, positionText, recordColumns } from '@mql/data';
 import { configLookup } from '../config.js';
 import { displayPath, toCorePath, UsageError } from '../host.js';
-import { eventsProgress, startProgress } from '../output.js';
+import { startProgress, withEventsProgress } from '../output.js';
 import { colors, plural } from '../report.js';
 import { loadRulesUnlessErrors, type Rules } from '../rules.js';
 import { evaluationTime } from './eval.js';
@@ -109,13 +109,14 @@ function withConfig(rulesFile: string, options: BacktestOptions): Settings {
 async function fold(rules: Rules, shape: BacktestShape, backtest: Backtest, now: number, options: Settings): Promise<string[] | undefined> {
   const { engine } = rules;
   const columns = recordColumns(options.data, [options.outcome, ...(options.value !== undefined ? [options.value] : [])]);
-  const indexing = eventsProgress();
-  const source = await leadSource(options.data, engine, {
-    idKey: idKeyOf(engine.artifact, options.idKey).key,
-    ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
-    ...(columns.include ? { include: columns.include } : {}),
-    onEventsProgress: indexing.onEventsProgress,
-  }).finally(() => indexing.stop());
+  const source = await withEventsProgress((onEventsProgress) =>
+    leadSource(options.data, engine, {
+      idKey: idKeyOf(engine.artifact, options.idKey).key,
+      ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
+      ...(columns.include ? { include: columns.include } : {}),
+      onEventsProgress,
+    }),
+  );
   const progress = startProgress(source.progress);
   const cell = columns.cell;
   let firstKeys: string[] | undefined;

@@ -27,7 +27,7 @@ import { renderPretty } from '../diff/pretty.js';
 import { loadVersion } from '../diff/versions.js';
 import { gitRevision } from '../git-host.js';
 import { displayPath, UsageError } from '../host.js';
-import { eventsProgress, startProgress } from '../output.js';
+import { startProgress, withEventsProgress } from '../output.js';
 import { colors } from '../report.js';
 import { RulesHaveErrors } from '../rules.js';
 
@@ -106,13 +106,14 @@ export async function runDiff(rules: readonly string[], options: DiffOptions): P
 /** Both versions evaluate each record in turn: one pass over the data, memory independent of its size. */
 async function compare(base: RulesEngine, next: RulesEngine, now: number, options: DiffOptions): Promise<{ records: number; diff: StageDiff }> {
   const columns = options.outcome !== undefined ? recordColumns(options.data, [options.outcome]) : undefined;
-  const indexing = eventsProgress();
-  const source = await leadSource(options.data, next, {
-    idKey: idKeyOf(next.artifact, options.idKey).key,
-    ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
-    ...(columns?.include ? { include: columns.include } : {}),
-    onEventsProgress: indexing.onEventsProgress,
-  }).finally(() => indexing.stop());
+  const source = await withEventsProgress((onEventsProgress) =>
+    leadSource(options.data, next, {
+      idKey: idKeyOf(next.artifact, options.idKey).key,
+      ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
+      ...(columns?.include ? { include: columns.include } : {}),
+      onEventsProgress,
+    }),
+  );
   const comparison = new StageComparison(versionShape(base.artifact), versionShape(next.artifact));
   const progress = startProgress(source.progress);
   let records = 0;

@@ -31,6 +31,7 @@ import {
   resultWriter,
   startProgress,
   eventsProgress,
+  withEventsProgress,
   type Progress,
   printable,
   type InvalidLead,
@@ -103,10 +104,9 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   const workers = workersFor(options, format);
   if (workers > 0) return runInWorkers(options.data!, workers, rules, { now, format: format as 'jsonl' | 'csv', options, ids });
   const include = listOption(options.include ?? []);
-  const indexing = eventsProgress();
   const source = options.lead
     ? singleLead(options.lead, { idKey: ids.key, include })
-    : await leadSource(options.data!, engine, dataOptions(options, ids, indexing.onEventsProgress)).finally(() => indexing.stop());
+    : await withEventsProgress((onEventsProgress) => leadSource(options.data!, engine, dataOptions(options, ids, onEventsProgress)));
 
   const out = new Stdout();
   const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where }, include);

@@ -68,6 +68,9 @@ export const memberKey = (owner: SymbolKey, member: string): SymbolKey => `membe
 /** The owner of a grade's labels, as members of the enum that the grade's value is. */
 export const gradeOwner = (grade: string): SymbolKey => `grade:${grade}`;
 
+/** The grade whose labels `owner` holds (gradeOwner), or undefined for a field's enum. */
+export const gradeOfOwner = (owner: SymbolKey): string | undefined => (owner.startsWith('grade:') ? owner.slice('grade:'.length) : undefined);
+
 export interface ProgramSymbols {
   declarations: Map<string, DeclInfo>;
   lead?: { fields: Map<string, FieldInfo>; decl: LeadDecl; file: string };

@@ -13,7 +13,7 @@ import type { TextEdit } from '../diagnostics.js';
 import * as T from '../syntax/lexer.js';
 import { withArticle } from '../check/check-expr.js';
 import type { FieldInfo } from '../check/types.js';
-import { memberKey } from '../check/symbols.js';
+import { gradeOfOwner, memberKey } from '../check/symbols.js';
 import { referencesOf, targetAt, type Target } from './navigation.js';
 
 export type RenameCheck = { ok: true; span: Span; placeholder: string } | { ok: false; message: string };
@@ -53,7 +53,7 @@ function memberProblem(analysis: Analysis, target: SymbolTarget, name: string): 
   const owner = target.key.slice('member:'.length, target.key.lastIndexOf('\0'));
   const other = analysis.index.definitions.get(memberKey(owner, name));
   if (!other) return undefined;
-  const grade = owner.startsWith('grade:') ? owner.slice('grade:'.length) : undefined;
+  const grade = gradeOfOwner(owner);
   return grade === undefined
     ? `"${other.name}" is already a member of this enum (members compare case-insensitively).`
     : `"${other.name}" is already a label of grade \`${grade}\` (labels compare case-insensitively).`;
