@@ -11,17 +11,20 @@
  * the largest single cost of an evaluation.
  */
 export function parseIsoDate(text: string): number | undefined {
-  return (text.length === 20 || text.length === 24 ? parseCommonIso(text) : undefined) ?? parseAnyIso(text);
+  const time = commonIsoTime(text);
+  return time === time ? time : parseAnyIso(text); // NaN: not the common form, the full parser decides
 }
 
 /**
  * The fast path: `YYYY-MM-DDTHH:MM:SSZ` and `YYYY-MM-DDTHH:MM:SS.sssZ` (what `toISOString`, most
  * databases and CRM exports write), read at fixed positions in one expression per field. Returns
- * undefined for anything else, valid or not, so the full parser decides.
+ * NaN for anything else, valid or not, so that the full parser (parseIsoDate) decides. A number
+ * either way, so that the generated event loop (records-codegen.ts) calls it directly.
  */
-function parseCommonIso(text: string): number | undefined {
+export function commonIsoTime(text: string): number {
   const n = text.length;
   if (
+    (n !== 20 && n !== 24) ||
     text.charCodeAt(4) !== DASH ||
     text.charCodeAt(7) !== DASH ||
     text.charCodeAt(10) !== UPPER_T ||
@@ -30,7 +33,7 @@ function parseCommonIso(text: string): number | undefined {
     text.charCodeAt(n - 1) !== UPPER_Z ||
     (n === 24 && text.charCodeAt(19) !== DOT)
   ) {
-    return undefined;
+    return NaN;
   }
   const y1 = text.charCodeAt(0) - 48, y2 = text.charCodeAt(1) - 48, y3 = text.charCodeAt(2) - 48, y4 = text.charCodeAt(3) - 48;
   const mo1 = text.charCodeAt(5) - 48, mo2 = text.charCodeAt(6) - 48, d1 = text.charCodeAt(8) - 48, d2 = text.charCodeAt(9) - 48;
@@ -38,16 +41,16 @@ function parseCommonIso(text: string): number | undefined {
   const s1 = text.charCodeAt(17) - 48, s2 = text.charCodeAt(18) - 48;
   const f1 = n === 24 ? text.charCodeAt(20) - 48 : 0, f2 = n === 24 ? text.charCodeAt(21) - 48 : 0, f3 = n === 24 ? text.charCodeAt(22) - 48 : 0;
   // Every position must hold a digit: as unsigned numbers, none may exceed 9.
-  if ((y1 >>> 0) > 9 || (y2 >>> 0) > 9 || (y3 >>> 0) > 9 || (y4 >>> 0) > 9 || (mo1 >>> 0) > 9 || (mo2 >>> 0) > 9 || (d1 >>> 0) > 9 || (d2 >>> 0) > 9) return undefined;
-  if ((h1 >>> 0) > 9 || (h2 >>> 0) > 9 || (mi1 >>> 0) > 9 || (mi2 >>> 0) > 9 || (s1 >>> 0) > 9 || (s2 >>> 0) > 9 || (f1 >>> 0) > 9 || (f2 >>> 0) > 9 || (f3 >>> 0) > 9) return undefined;
+  if ((y1 >>> 0) > 9 || (y2 >>> 0) > 9 || (y3 >>> 0) > 9 || (y4 >>> 0) > 9 || (mo1 >>> 0) > 9 || (mo2 >>> 0) > 9 || (d1 >>> 0) > 9 || (d2 >>> 0) > 9) return NaN;
+  if ((h1 >>> 0) > 9 || (h2 >>> 0) > 9 || (mi1 >>> 0) > 9 || (mi2 >>> 0) > 9 || (s1 >>> 0) > 9 || (s2 >>> 0) > 9 || (f1 >>> 0) > 9 || (f2 >>> 0) > 9 || (f3 >>> 0) > 9) return NaN;
   const year = y1 * 1000 + y2 * 100 + y3 * 10 + y4;
   const month = mo1 * 10 + mo2;
   const day = d1 * 10 + d2;
   const hour = h1 * 10 + h2;
   const minute = mi1 * 10 + mi2;
   const second = s1 * 10 + s2;
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
-  if (day > 28 && day > daysInMonth(year, month)) return undefined;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return NaN;
+  if (day > 28 && day > daysInMonth(year, month)) return NaN;
   return (monthStart(year, month) + day - 1) * DAY_MS + hour * 3_600_000 + minute * 60_000 + second * 1000 + f1 * 100 + f2 * 10 + f3;
 }
 

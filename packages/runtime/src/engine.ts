@@ -8,7 +8,7 @@ import { literal } from './codegen.js';
 import { parseIsoDate } from './dates.js';
 import { SourceUnit } from './expr-codegen.js';
 import type { Program } from './program.js';
-import { RecordReader } from './records.js';
+import { clearSlots, RecordReader } from './records.js';
 import type { Contribution, EvaluationResult, RecordError } from './result.js';
 import { TestRunner, type TestOutcome } from './tests.js';
 
@@ -193,7 +193,8 @@ export class Engine implements RulesEngine {
    */
   private memoFor(size: number): unknown[] {
     if (this.memo.length < size) this.memo = new Array<unknown>(size);
-    return this.memo.fill(undefined, 0, size);
+    clearSlots(this.memo, size);
+    return this.memo;
   }
 
   private resultOf(ctx: EvalContext): EvaluationResult {

@@ -57,7 +57,9 @@ export interface EventHelpers {
   notEvent(input: unknown, i: number, errors: RecordError[]): void;
   /** The type index of a name that is not exactly a declared one (another letter case), or -1 (unknown, or not a name: the error is added). */
   typeIndex(type: unknown, i: number, errors: RecordError[]): number;
-  /** The time of an `at` that is not a finite number (or NaN, its error added). */
+  /** The time of an ISO-8601 `at` in the common forms (dates.ts, commonIsoTime), or NaN. */
+  isoTime(text: string): number;
+  /** The time of any other `at` (or NaN, its error added). */
   timeOf(given: unknown, i: number, errors: RecordError[]): number;
   /** Appends an event at `at` to a list; returns its index. */
   append(events: unknown, at: number): number;
@@ -75,7 +77,10 @@ export function generateEventReader(types: GeneratedEventType[], helpers: EventH
     ...types.map((type, t) => `  ${t === 0 ? '' : 'else '}if (type === ${literal(type.name)}) t = ${int(t)};`),
     `  ${types.length === 0 ? '' : 'else '}{ t = H.typeIndex(type, i, errors); if (t < 0) continue; }`,
     '  const given = e.at;',
-    "  const at = typeof given === 'number' && given - given === 0 ? given : H.timeOf(given, i, errors);",
+    // The common forms directly (a finite number, the usual ISO-8601 text); anything else, and
+    // every error, takes H.timeOf's full path.
+    "  let at = typeof given === 'number' ? given : typeof given === 'string' ? H.isoTime(given) : NaN;",
+    '  if (at - at !== 0) at = H.timeOf(given, i, errors);',
     '  switch (t) {',
     ...types.map((type, t) => eventCase(type, t)),
     '  }',

@@ -133,6 +133,7 @@ describe('generated event reader', () => {
     const helpers: EventHelpers = {
       notEvent: () => calls.push('notEvent'),
       typeIndex: (type) => (calls.push(`typeIndex ${String(type)}`), -1),
+      isoTime: () => NaN,
       timeOf: () => NaN,
       append: (events) => (events as { length: number }).length++,
       attribute: (t, f) => calls.push(`attribute ${t} ${f}`),
