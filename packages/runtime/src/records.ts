@@ -14,7 +14,15 @@ import type { FieldType } from '@mql/artifact';
 import type { EventList, NormRecord } from './context.js';
 import type { Codegen } from './codegen.js';
 import { commonIsoTime, parseInputDate } from './dates.js';
-import { generateEventReader, type EventListReader, type GeneratedField, type PlainTest } from './records-codegen.js';
+import {
+  generateEventReader,
+  generateFieldReader,
+  type EventListReader,
+  type FieldReader,
+  type GeneratedField,
+  type GeneratedLeadField,
+  type PlainTest,
+} from './records-codegen.js';
 import type { RecordError } from './result.js';
 import { comparedLowerCase, isPlaceholder, type EventModel, type FieldNode, type FieldTable, type RecordModel } from './schema.js';
 
@@ -72,7 +80,27 @@ function plainTestOf(kind: number): PlainTest | undefined {
 /** A field as a generated reader checks it. */
 function generatedField(check: FieldCheck): GeneratedField {
   const { node } = check;
-  return { key: node.key, inherited: node.inherited, plainTest: plainTestOf(check.plain), slot: node.slot };
+  return { key: node.key, inherited: node.inherited, plainTest: plainTestOf(check.plain), slot: node.slot, optional: node.optional };
+}
+
+/** The lead's fields as generated code reads them (records-codegen.ts), numbered depth-first. */
+function generatedFieldReader(fields: FieldCheck[], codegen: Codegen): FieldReader | undefined {
+  const checks: FieldCheck[] = [];
+  const tree = (check: FieldCheck): GeneratedLeadField => {
+    const index = checks.push(check) - 1;
+    const isObject = check.leaf === undefined;
+    return {
+      ...generatedField(check),
+      index,
+      lowers: check.leaf?.lowers ?? false,
+      children: isObject ? check.children.map(tree) : undefined,
+      members: check.leaf?.kind === 'enum' && check.node.placeholders === undefined ? check.leaf.members : undefined,
+    };
+  };
+  const generated = fields.map(tree);
+  return generateFieldReader(generated, checks.map((check) => check.node), {
+    field: (index, value, raw, low, errors) => readField(checks[index]!, value, raw, low, 0, errors, -1),
+  }, codegen);
 }
 
 interface TableReader {
@@ -117,6 +145,8 @@ export class RecordReader {
   private readonly errors: RecordError[] = [];
   /** A record's event list: read by code generated for the schema where allowed, else by the generic loop. */
   private readonly readEventList: EventListReader;
+  /** A record's own fields, the same way. */
+  private readonly readLeadFields: FieldReader;
 
   /** `codegen`: read through code generated for this schema (records-codegen.ts) where allowed. */
   constructor(model: RecordModel, codegen: Codegen) {
@@ -137,6 +167,8 @@ export class RecordReader {
     };
     this.okResult = { ok: true, record: this.record };
     this.readEventList = this.generatedEventReader(codegen) ?? ((list, byType, errors) => this.readEventsGeneric(list, errors));
+    const leadFields = this.lead.fields;
+    this.readLeadFields = generatedFieldReader(leadFields, codegen) ?? ((input, raw, low, errors) => readFields(leadFields, input, raw, low, 0, errors, -1));
   }
 
   private generatedEventReader(codegen: Codegen): EventListReader | undefined {
@@ -175,7 +207,7 @@ export class RecordReader {
     const record = this.record;
     clearSlots(record.lead, record.lead.length);
     if (keepShown) clearSlots(record.raw, record.raw.length);
-    readFields(this.lead.fields, input, keepShown ? record.raw : undefined, record.lead, 0, errors, -1);
+    this.readLeadFields(input, keepShown ? record.raw : undefined, record.lead, errors);
     this.readEvents(input.events, errors);
     return errors.length === 0 ? this.okResult : { ok: false, errors: errors.slice() };
   }

@@ -1,6 +1,7 @@
-// The event reader generated for a schema (records-codegen.ts) against the generic loop it replaces
-// (`load(artifact, { codegen: false })`): on random event lists, valid and broken alike, both give
-// the same record check (every error, in order) and the same explained result. The schema's names
+// The event and lead-field readers generated for a schema (records-codegen.ts) against the generic
+// loops they replace (`load(artifact, { codegen: false })`): on random records and event lists,
+// valid and broken alike, both give the same record check (every error, in order) and the same
+// lean and explained results. The schema's names
 // and input keys are hostile on purpose (quotes, backslashes, line separators, `${…}`, `*/`, keys
 // that Object.prototype has), since they are spliced into generated source.
 
@@ -16,8 +17,25 @@ const SNEAKY = 'x"); globalThis.__pwned = 1; ("';
 const VISIT = `visit ${SNEAKY}`;
 const BREAKING = ['q"uote', 'back\\slash', 'line\nbreak', 'sep\u2028arator', '${globalThis.__pwned = 2}', '*/ globalThis.__pwned = 3 /*', "'single'"];
 
+// The lead's own fields: every kind the generated reader handles itself or hands back (an enum
+// with and without placeholders, a date, a list, an object with a required child, an
+// Object.prototype key), under hostile input keys.
+const LEAD_KEYS = BREAKING.map((key) => `lead ${key}`);
+const leadFields = [
+  field('email', T.email),
+  optional('title', T.string, { from: LEAD_KEYS[0] }),
+  optional('size', T.number, { from: LEAD_KEYS[1] }),
+  field('consent', T.bool, { from: LEAD_KEYS[2] }),
+  optional('tier', T.enum('Gold', 'silver'), { from: LEAD_KEYS[3] }),
+  optional('since', T.date, { from: LEAD_KEYS[4] }),
+  optional('tags', T.list(T.string), { from: LEAD_KEYS[5] }),
+  optional('org', T.object(field('name', T.string, { from: BREAKING[0] }), optional('seats', T.number)), { from: LEAD_KEYS[6] }),
+  optional('ctor', T.string, { from: 'constructor' }),
+  { ...optional('stage', T.enum('open', 'won')), placeholders: ['Select'] },
+];
+
 const rules = artifact({
-  lead: [field('email', T.email)],
+  lead: leadFields,
   events: {
     [VISIT]: [
       field('url', T.string, { from: BREAKING[0] }),
@@ -47,6 +65,18 @@ const rules = artifact({
       per(1, q('click', { where: E.cmp('>=', E.attr('score'), E.num(0)) }), { label: 'clicks', max: 5 }),
       when(9, E.cmp('>=', E.count(q('empty', { within: '7d' })), E.num(1)), { label: 'empty' }),
     ]),
+    score('fit', [
+      when(1, E.contains(E.field('title'), E.str('vp')), { label: 'title' }),
+      when(2, E.cmp('>', E.field('size'), E.num(10)), { label: 'size' }),
+      when(3, E.field('consent'), { label: 'consent' }),
+      when(4, E.cmp('==', E.field('tier'), E.str('gold'), 'string'), { label: 'tier' }),
+      when(5, E.within(E.field('since'), '60d'), { label: 'since' }),
+      when(6, E.contains(E.field('tags'), E.str('b'), 'list'), { label: 'tags' }),
+      when(7, E.isSet(E.field('org', 'name')), { label: 'org' }),
+      when(8, E.cmp('>=', E.field('org', 'seats'), E.num(5)), { label: 'seats' }),
+      when(9, E.isSet(E.field('ctor')), { label: 'ctor' }),
+      when(10, E.cmp('==', E.field('stage'), E.str('won'), 'string'), { label: 'stage' }),
+    ]),
   ],
 });
 
@@ -71,7 +101,26 @@ const eventArb = fc.oneof(
 );
 // Mostly valid events, so that many records get past the check and are evaluated.
 const validVisit = fc.record({ at: timeArb, url: fc.constantFrom('/pricing', '/blog'), secs: fc.integer({ min: 0, max: 9 }) }).map((e) => ({ type: VISIT, ...e }));
-const recordArb = fc.record({ email: fc.constant('a@b.co'), events: fc.array(fc.oneof(eventArb, validVisit), { maxLength: 12 }) });
+const leadKeyArb = fc.constantFrom('email', 'constructor', 'stage', ...LEAD_KEYS);
+const orgArb = fc.oneof(anyValue, fc.dictionary(fc.constantFrom(BREAKING[0]!, 'seats', 'other'), anyValue, { maxKeys: 3 }));
+// Mostly valid leads, with random and missing values mixed in.
+const validLead = fc.record(
+  {
+    email: fc.constantFrom('a@b.co', 'A@B.CO'),
+    [LEAD_KEYS[0]!]: fc.constantFrom('VP Sales', 'intern'),
+    [LEAD_KEYS[1]!]: fc.integer({ min: 0, max: 20 }),
+    [LEAD_KEYS[2]!]: fc.boolean(),
+    [LEAD_KEYS[3]!]: fc.constantFrom('gold', 'Gold', 'silver', 'GOLD'),
+    [LEAD_KEYS[6]!]: fc.record({ [BREAKING[0]!]: fc.constantFrom('Acme', 7), seats: fc.integer({ min: 0, max: 9 }) }, { requiredKeys: [] }),
+    stage: fc.constantFrom('open', 'won', 'Select', 'lost'),
+  },
+  { requiredKeys: ['email', LEAD_KEYS[2]!] },
+);
+const noiseArb = fc.oneof(fc.constant({}), fc.dictionary(leadKeyArb, fc.oneof(anyValue, orgArb), { maxKeys: 3 }));
+const leadArb = fc.tuple(validLead, noiseArb).map(([valid, noise]) => ({ ...valid, ...noise }));
+const recordArb = fc
+  .tuple(fc.oneof({ weight: 3, arbitrary: fc.constant({ email: 'a@b.co', [LEAD_KEYS[2]!]: true }) }, { weight: 2, arbitrary: leadArb }), fc.array(fc.oneof(eventArb, validVisit), { maxLength: 12 }))
+  .map(([lead, events]) => ({ ...lead, events }));
 
 const outcome = (engine: typeof generic, record: unknown) => ({
   check: engine.validate(record),
@@ -79,7 +128,7 @@ const outcome = (engine: typeof generic, record: unknown) => ({
   explained: engine.evaluate(record, { now: NOW }),
 });
 
-describe('generated event reader', () => {
+describe('generated record readers', () => {
   afterEach(() => {
     vi.unstubAllGlobals();
     delete (globalThis as Record<string, unknown>).__pwned;
@@ -87,22 +136,32 @@ describe('generated event reader', () => {
 
   it('gives the same checks, errors and results as the generic loop', () => {
     let evaluated = 0;
+    let evaluatedRandomLeads = 0;
     fc.assert(
       fc.property(recordArb, (record) => {
         const expected = outcome(generic, record);
         expect(outcome(generated, record)).toEqual(expected);
-        if (expected.lean.ok) evaluated++;
+        if (expected.lean.ok) {
+          evaluated++;
+          if (Object.keys(record).length > 3) evaluatedRandomLeads++;
+        }
       }),
       { numRuns: 3000, seed: 14 },
     );
-    // The comparison covered both outcomes, not only invalid records.
-    expect(evaluated).toBeGreaterThan(300);
+    // The comparison covered both outcomes, not only invalid records, for random leads too.
+    expect(evaluated).toBeGreaterThan(150);
+    expect(evaluatedRandomLeads).toBeGreaterThan(30);
     expect((globalThis as Record<string, unknown>).__pwned).toBeUndefined();
   });
 
   it('reads keys and names that would break generated source as plain data', () => {
     const record = {
       email: 'a@b.co',
+      [LEAD_KEYS[0]!]: 'VP',
+      [LEAD_KEYS[2]!]: true,
+      [LEAD_KEYS[3]!]: 'GOLD',
+      [LEAD_KEYS[6]!]: { [BREAKING[0]!]: 'Acme' },
+      constructor: 'own',
       events: <Record<string, unknown>[]>[
         {
           type: VISIT,
@@ -123,7 +182,7 @@ describe('generated event reader', () => {
     const evaluation = generated.evaluate(record, { now: NOW, explain: false });
     expect(evaluation).toEqual({
       ok: true,
-      result: { stage: null, scores: { engagement: 5 + 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 }, grades: {}, segments: {}, stages: {} },
+      result: { stage: null, scores: { engagement: 5 + 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9, fit: 1 + 3 + 4 + 7 + 9 }, grades: {}, segments: {}, stages: {} },
     });
     expect((globalThis as Record<string, unknown>).__pwned).toBeUndefined();
   });
@@ -141,8 +200,8 @@ describe('generated event reader', () => {
     const string = (v: string) => `typeof ${v} === 'string'`;
     const read = generateEventReader(
       [
-        { name: SNEAKY, width: BREAKING.length, attributes: BREAKING.map((key, slot) => ({ key, inherited: false, plainTest: string, slot })) },
-        { name: 'constructor', width: 1, attributes: [{ key: 'toString', inherited: true, plainTest: string, slot: 0 }] },
+        { name: SNEAKY, width: BREAKING.length, attributes: BREAKING.map((key, slot) => ({ key, inherited: false, plainTest: string, slot, optional: false })) },
+        { name: 'constructor', width: 1, attributes: [{ key: 'toString', inherited: true, plainTest: string, slot: 0, optional: false }] },
       ],
       helpers,
       new Codegen(true),
@@ -168,7 +227,7 @@ describe('generated event reader', () => {
     });
     const engine = load(rules);
     vi.unstubAllGlobals();
-    const record = { email: 'a@b.co', events: [{ type: VISIT, at: NOW - DAY, [BREAKING[0]!]: '/pricing' }, { type: 'click', at: 'soon', campaign: 4 }] };
+    const record = { email: 'a@b.co', [LEAD_KEYS[2]!]: true, events: [{ type: VISIT, at: NOW - DAY, [BREAKING[0]!]: '/pricing' }, { type: 'click', at: 'soon', campaign: 4 }] };
     expect(engine.validate(record)).toEqual({
       ok: false,
       errors: [
