@@ -38,12 +38,12 @@ export interface GeneratedField {
 }
 
 /**
- * The `else` of a field's common case: the general path, except for a missing optional value,
+ * The general path for a value that is not the common case, except for a missing optional value,
  * which is valid and needs nothing. (Optional fields are often missing; sending them down the
  * general path made it hot enough for V8 to inline it into the generated reader.)
  */
-function otherwise(field: GeneratedField, value: string, slow: string): string {
-  return field.optional ? `else if (${value} != null) ${slow}` : `else ${slow}`;
+function unlessMissing(field: GeneratedField, value: string, slow: string): string {
+  return field.optional ? `if (${value} != null) ${slow}` : slow;
 }
 
 /** An own-property read: a key that Object.prototype also has must not read the prototype. */
@@ -108,7 +108,7 @@ function eventCase(type: GeneratedEventType, t: number): string {
     const value = `a${int(f)}`;
     const slow = `H.attribute(${int(t)}, ${int(f)}, e, values, base, errors, i);`;
     if (field.plainTest === undefined) return `    ${slow}`;
-    return `    { const ${value} = ${readOf('e', field)}; if (${field.plainTest(value)}) values[base + ${int(field.slot)}] = ${value}; ${otherwise(field, value, slow)} }`;
+    return `    { const ${value} = ${readOf('e', field)}; if (${field.plainTest(value)}) values[base + ${int(field.slot)}] = ${value}; else ${unlessMissing(field, value, slow)} }`;
   });
   return [
     `  case ${int(t)}: {`,
@@ -177,11 +177,11 @@ function fieldCode(field: GeneratedLeadField, object: string, indent: string): s
       // Present: explanations show a set object as `true` (records.ts, readObject).
       `${indent}  if (F[${k}].read) low[${slot}] = true; if (raw !== undefined && F[${k}].shown) raw[${slot}] = true;`,
       children,
-      `${indent}} ${otherwise(field, value, slow)} }`,
+      `${indent}} else ${unlessMissing(field, value, slow)} }`,
     ].join('\n');
   }
   const test = field.members !== undefined ? `typeof ${value} === 'string' && M[${k}].has(${value})` : field.plainTest?.(value);
-  if (test === undefined) return `${indent}{ ${read} ${field.optional ? `if (${value} != null) ` : ''}${slow} }`;
+  if (test === undefined) return `${indent}{ ${read} ${unlessMissing(field, value, slow)} }`;
   const kept = field.lowers && field.members === undefined ? `${value}.toLowerCase()` : value;
-  return `${indent}{ ${read} if (${test}) { if (raw !== undefined && F[${k}].shown) raw[${slot}] = ${value}; if (F[${k}].read) low[${slot}] = ${kept}; } ${otherwise(field, value, slow)} }`;
+  return `${indent}{ ${read} if (${test}) { if (raw !== undefined && F[${k}].shown) raw[${slot}] = ${value}; if (F[${k}].read) low[${slot}] = ${kept}; } else ${unlessMissing(field, value, slow)} }`;
 }
