@@ -38,6 +38,16 @@ export class Codegen {
 /** A JavaScript string literal for `text`. */
 export const literal = (text: string): string => JSON.stringify(text);
 
+/**
+ * An object literal's key for `name`: a string literal, so that the literal has a fixed shape that
+ * V8 keeps alive in its boilerplate. A computed key (`["fit"]: …`) instead adds each property by a
+ * map transition, which V8 holds only weakly: a full GC that finds no such object alive drops the
+ * map, and with it every optimised function that embeds it (a "weak objects" deoptimisation), after
+ * which the hot path runs unoptimised until V8 optimises it again. `__proto__` stays computed, since
+ * as a plain key it would set the prototype rather than define a property.
+ */
+export const propertyKey = (name: string): string => (name === '__proto__' ? `[${literal(name)}]` : literal(name));
+
 /** An integer for the source; anything else is a bug, not input to splice. */
 export function int(n: number): string {
   if (!Number.isSafeInteger(n)) throw new Error(`codegen: not an integer: ${n}`);

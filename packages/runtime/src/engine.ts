@@ -4,7 +4,7 @@
 import type { RulesArtifact, TestCase } from '@mql/artifact';
 import type { EvalContext, NormRecord } from './context.js';
 import { RowReader, type EventTable, type LeadTable, type RowResult } from './csv.js';
-import { literal } from './codegen.js';
+import { propertyKey } from './codegen.js';
 import { parseIsoDate } from './dates.js';
 import { SourceUnit } from './expr-codegen.js';
 import type { Program } from './program.js';
@@ -164,14 +164,14 @@ export class Engine implements RulesEngine {
       read: (record) => this.records.read(record),
       evaluate: (record, now, memoSize) => {
         const ctx = this.context(record, now, true, memoSize);
-        return { ctx, result: this.resultOf(ctx) };
+        return { ctx, result: this.buildResult(ctx) };
       },
     });
     return this.tests.run(test);
   }
 
   private run(record: NormRecord, now: number, explain: boolean, coverage: Uint32Array | undefined): EvaluationResult {
-    return this.resultOf(this.context(record, now, explain, this.program.memoSize, coverage));
+    return this.buildResult(this.context(record, now, explain, this.program.memoSize, coverage));
   }
 
   private context(record: NormRecord, now: number, explain: boolean, memoSize: number, coverage?: Uint32Array): EvalContext {
@@ -197,18 +197,7 @@ export class Engine implements RulesEngine {
     return this.memo;
   }
 
-  private resultOf(ctx: EvalContext): EvaluationResult {
-    const result = this.buildResult(ctx);
-    if (ctx.explain) {
-      const { scoreNames } = this;
-      const contributions: Record<string, Contribution[]> = {};
-      for (let i = 0; i < scoreNames.length; i++) contributions[scoreNames[i]!] = ctx.contributions[i] ?? [];
-      result.contributions = contributions;
-    }
-    return result;
-  }
-
-  /** The result without contributions: scores, grades, segments and stages, in that order. */
+  /** The result: scores, grades, segments and stages, in that order, then contributions when explaining. */
   private genericResult(ctx: EvalContext): EvaluationResult {
     const { names, stages } = this.program;
     const { scoreNames, gradeNames, segmentNames } = this;
@@ -219,24 +208,38 @@ export class Engine implements RulesEngine {
     const segments: Record<string, boolean> = {};
     for (let i = 0; i < segmentNames.length; i++) segments[segmentNames[i]!] = names.segment[i]!(ctx);
     const outcome = stages.evaluate(ctx);
-    return { stage: outcome.stage, scores, grades, segments, stages: outcome.stages };
+    const result: EvaluationResult = { stage: outcome.stage, scores, grades, segments, stages: outcome.stages };
+    if (ctx.explain) {
+      const contributions: Record<string, Contribution[]> = {};
+      for (let i = 0; i < scoreNames.length; i++) contributions[scoreNames[i]!] = ctx.contributions[i] ?? [];
+      result.contributions = contributions;
+    }
+    return result;
   }
 
   /**
    * genericResult as generated code (codegen.ts): object literals with the program's names as keys
-   * take a fixed shape at once, where the loops add one key at a time (a transition per key).
+   * take a fixed shape at once, where the loops add one key at a time (a transition per key), and
+   * the shape stays alive across garbage collections (codegen.ts, propertyKey), so V8 keeps the
+   * optimised code that builds it. For the same reason an explained result is one literal with its
+   * contributions rather than a lean one with `contributions` added.
    */
   private generatedResult(): ((ctx: EvalContext) => EvaluationResult) | undefined {
     const { names, stages, codegen } = this.program;
     const unit = new SourceUnit();
     const entries = (keys: readonly string[], get: (i: number) => (ctx: EvalContext) => unknown) =>
-      `{ ${keys.map((key, i) => `[${literal(key)}]: ${unit.constant(get(i))}(ctx)`).join(', ')} }`;
+      `{ ${keys.map((key, i) => `${propertyKey(key)}: ${unit.constant(get(i))}(ctx)`).join(', ')} }`;
     const source = [
       'function result(ctx) {',
       `  const scores = ${entries(this.scoreNames, (i) => names.score[i]!)};`,
       `  const grades = ${entries(this.gradeNames, (i) => (ctx) => names.gradeLabel(i, ctx))};`,
       `  const segments = ${entries(this.segmentNames, (i) => names.segment[i]!)};`,
       `  const outcome = ${unit.constant((ctx: EvalContext) => stages.evaluate(ctx))}(ctx);`,
+      '  if (ctx.explain) {',
+      '    const c = ctx.contributions;',
+      `    const contributions = { ${this.scoreNames.map((key, i) => `${propertyKey(key)}: c[${i}] ?? []`).join(', ')} };`,
+      '    return { stage: outcome.stage, scores, grades, segments, stages: outcome.stages, contributions };',
+      '  }',
       '  return { stage: outcome.stage, scores, grades, segments, stages: outcome.stages };',
       '}',
     ];

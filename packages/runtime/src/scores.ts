@@ -120,9 +120,13 @@ function cap(points: number, max: number | undefined): number {
   return points > 0 ? max : -max;
 }
 
+/**
+ * One object literal per shape rather than keys added when present: V8 holds a shape built by
+ * adding keys only weakly, so a full garbage collection could drop it and deoptimise the explained
+ * evaluation that embeds it (test/gc-deopt.test.ts). The key order is the result's (JSON output).
+ */
 function contribution(rule: WhenRule | PerRule, points: number, capped: boolean, events?: number): Contribution {
-  const c: Contribution = { kind: rule.kind, label: rule.label, points, loc: rule.loc };
-  if (events !== undefined) c.events = events;
-  if (capped) c.capped = true;
-  return c;
+  const { kind, label, loc } = rule;
+  if (events === undefined) return capped ? { kind, label, points, loc, capped } : { kind, label, points, loc };
+  return capped ? { kind, label, points, loc, events, capped } : { kind, label, points, loc, events };
 }

@@ -4,7 +4,7 @@
 // result can say which requirement failed and which disqualifier fired, with the values seen.
 
 import type { Stage, StageClause } from '@mql/artifact';
-import { int, literal } from './codegen.js';
+import { int, literal, propertyKey } from './codegen.js';
 import { compileCondition, sourceHooks, type CompileEnv } from './compile-expr.js';
 import { NO_EVENT, type Condition, type EvalContext } from './context.js';
 import { fail } from './errors.js';
@@ -105,7 +105,7 @@ export class StageProgram {
     };
     this.stages.forEach((_, i) => emit(i));
     const last = this.stages.reduce((rest, s, i) => `${flag(i)} ? ${literal(s.name)} : ${rest}`, 'null');
-    const flags = this.stages.map((s, i) => `[${literal(s.name)}]: { qualified: ${flag(i)} }`);
+    const flags = this.stages.map((s, i) => `${propertyKey(s.name)}: { qualified: ${flag(i)} }`);
     lines.push(`return { stage: ${last}, stages: { ${flags.join(', ')} } };`);
     return unit.build(env.codegen, `function stages(ctx) {\n${lines.join('\n')}\n}`);
   }
