@@ -5,7 +5,7 @@
 //
 // Skipped, with a message, where Chromium is not installed; `.ci/run` installs it for CI.
 
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
@@ -80,6 +80,44 @@ describe('mql backtest --html', () => {
       const shot = path.join(OUT, 'backtest-report.png');
       await page.screenshot({ path: shot, fullPage: true });
       expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it.skipIf(!hasChromium)(hasChromium ? 'lists the records left out with their whole errors, wrapped rather than scrolled sideways' : SKIP_REASON, { timeout: 120_000 }, async () => {
+    // The sample leads and the invalid ones (a missing email, "about 200" employees, a bad date, an unknown seniority).
+    mkdirSync(OUT, { recursive: true });
+    const data = path.join(OUT, 'leads-with-invalid.jsonl');
+    const sample = readFileSync(path.join(ROOT, 'examples/data/leads.jsonl'), 'utf8').split('\n').slice(0, 300).join('\n');
+    writeFileSync(data, `${sample}\n${readFileSync(path.join(ROOT, 'examples/data/invalid-leads.jsonl'), 'utf8')}`);
+    const html = path.join(OUT, 'backtest-invalid.html');
+    const run = mql(['backtest', FUNNEL, '--data', data, '--outcome', 'converted', '--value', 'amount', '--now', EXAMPLE_NOW, '--html', html, '--format', 'json']);
+    expect(run.status).toBe(0);
+    const invalid = (JSON.parse(run.stdout) as { invalid: { count: number } }).invalid;
+    expect(invalid.count).toBeGreaterThan(0);
+
+    const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    try {
+      const page = await browser.newPage();
+      // A laptop window beside the editor: narrower than the longest error message on one line.
+      await page.setViewport({ width: 700, height: 900 });
+      await page.goto(`file://${html}`, { waitUntil: 'load' });
+      const leftOut = await page.evaluate(() => {
+        const details = [...document.querySelectorAll('details')].at(-1)!;
+        details.open = true;
+        const box = details.querySelector<HTMLElement>('.table')!;
+        const rows = [...details.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText));
+        return { summary: details.querySelector('summary')!.textContent, scrollWidth: box.scrollWidth, clientWidth: box.clientWidth, pageWidth: document.documentElement.scrollWidth, rows };
+      });
+      expect(leftOut.summary).toBe('Show the records');
+      expect(leftOut.rows).toHaveLength(invalid.count);
+      expect(leftOut.rows.find((r) => r[0] === 'line 310')).toEqual(['line 310', 'L0000010', 'events[0].at: expected a date (ISO-8601 or epoch milliseconds), got "not-a-date"']);
+      // The table fits: the Errors column wraps instead of scrolling sideways.
+      expect(leftOut.scrollWidth).toBeLessThanOrEqual(leftOut.clientWidth);
+      expect(leftOut.pageWidth).toBeLessThanOrEqual(700);
+      const details = (await page.$$('details')).at(-1)!;
+      await details.screenshot({ path: path.join(OUT, 'backtest-left-out.png') });
     } finally {
       await browser.close();
     }

@@ -9,8 +9,14 @@ import type { BacktestReport, SweepPoint } from '../report.js';
  * json` keeps every error.
  */
 export function errorsText(errors: readonly { path: string; message: string }[], shown = 3): string {
-  const text = errors.slice(0, shown).map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
-  return errors.length > shown ? `${text}; and ${count(errors.length - shown)} more ${errors.length - shown === 1 ? 'error' : 'errors'}` : text;
+  return errorLines(errors, shown).join('; ');
+}
+
+/** The first `shown` errors, one per line, then how many more there are. */
+export function errorLines(errors: readonly { path: string; message: string }[], shown = 3): string[] {
+  const lines = errors.slice(0, shown).map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
+  if (errors.length > shown) lines.push(`and ${count(errors.length - shown)} more ${errors.length - shown === 1 ? 'error' : 'errors'}`);
+  return lines;
 }
 
 export function count(n: number): string {

@@ -4,7 +4,7 @@
 // anywhere: the page opens offline and makes no request.
 
 import type { BacktestReport, Bucket } from '../report.js';
-import { condition, count, errorsText, headline, lift, marks, money, pct, ratio, rulesByLift, sampledPoints, suggestions, threshold } from './format.js';
+import { condition, count, errorLines, headline, lift, marks, money, pct, ratio, rulesByLift, sampledPoints, suggestions, threshold } from './format.js';
 
 /** `script`: the bundled client (scripts/build.mjs builds it; the CLI embeds it). */
 export function renderHtml(report: BacktestReport, script: string): string {
@@ -112,10 +112,10 @@ function leftOut(report: BacktestReport): string {
   if (excluded.count + invalid.count === 0) return '';
   const parts: string[] = [];
   if (excluded.count > 0) {
-    parts.push(`<h3>${count(excluded.count)} without a usable outcome</h3>`, table(['Where', 'Id', 'Outcome value'], excluded.listed.map((r) => [esc(r.where), esc(r.id ?? ''), `<code>${esc(r.value)}</code>`])));
+    parts.push(`<h3>${count(excluded.count)} without a usable outcome</h3>`, table(['Where', 'Id', 'Outcome value'], excluded.listed.map((r) => [esc(r.where), esc(r.id ?? ''), `<code>${esc(r.value)}</code>`]), PROSE_LAST));
   }
   if (invalid.count > 0) {
-    parts.push(`<h3>${count(invalid.count)} invalid</h3>`, table(['Where', 'Id', 'Errors'], invalid.listed.map((r) => [esc(r.where), esc(r.id ?? ''), esc(errorsText(r.errors))])));
+    parts.push(`<h3>${count(invalid.count)} invalid</h3>`, table(['Where', 'Id', 'Errors'], invalid.listed.map((r) => [esc(r.where), esc(r.id ?? ''), errorLines(r.errors).map(esc).join('<br>')]), PROSE_LAST));
   }
   const more = excluded.count > excluded.listed.length || invalid.count > invalid.listed.length ? '<p class="note">Only the first 1,000 of each are listed.</p>' : '';
   return section('Records left out', 'Left out of every metric above.', `<details><summary>Show the records</summary>${parts.join('')}${more}</details>`);
@@ -136,11 +136,18 @@ function chart(kind: string, label: string, data: Record<string, string | number
   return `<figure class="chart" style="height:${Number(height)}px"><canvas data-chart="${kind}"${attrs} role="img" aria-label="${esc(label)}"></canvas><figcaption>${esc(label)}</figcaption></figure>`;
 }
 
-function table(header: string[], rows: string[][]): string {
+/**
+ * `prose`: the columns of free text (an error message, a value as given), which wrap rather than
+ * widen the table past the page; every other cell stays on one line.
+ */
+function table(header: string[], rows: string[][], prose: (column: number, columns: number) => boolean = () => false): string {
   const numeric = rows.length > 0 ? header.map((_, i) => rows.every((r) => NUMBER.test((r[i] ?? '').replace(/<[^>]+>/g, '')))) : header.map(() => false);
-  const cls = (i: number) => (numeric[i] ? ' class="num"' : '');
+  const cls = (i: number) => (numeric[i] ? ' class="num"' : prose(i, header.length) ? ' class="prose"' : '');
   return `<div class="table"><table><thead><tr>${header.map((h, i) => `<th${cls(i)}>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join('')}</tr>`).join('')}</tbody></table></div>`;
 }
+
+/** The last column is free text (see table). */
+const PROSE_LAST = (column: number, columns: number): boolean => column === columns - 1;
 
 /** A cell that is a number, rate, lift or range (right-aligned): `1,234`, `61.7%`, `2.52×`, `30 – 45`, `–`. */
 const NUMBER = /^(–|[-<≥]?\s?[\d.,]+(%|×)?( – [-\d.,]+)?|)$/;
@@ -195,6 +202,7 @@ table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nu
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
 th { color: var(--muted); font-weight: 600; font-size: 12px; text-transform: uppercase; letter-spacing: 0.03em; background: #f8fafc; }
 td.num, th.num { text-align: right; }
+td.prose { white-space: normal; overflow-wrap: anywhere; width: 100%; }
 tbody tr:hover { background: #f8fafc; }
 .good { color: var(--good); font-weight: 600; }
 .bad { color: var(--bad); font-weight: 600; }
