@@ -88,11 +88,6 @@ export function generateEventReader(types: GeneratedEventType[], helpers: EventH
     '  let t;',
     ...types.map((type, t) => `  ${t === 0 ? '' : 'else '}if (type === ${literal(type.name)}) t = ${int(t)};`),
     `  ${types.length === 0 ? '' : 'else '}{ t = H.typeIndex(type, i, errors); if (t < 0) continue; }`,
-    '  const given = e.at;',
-    // The common forms directly (a finite number, the usual ISO-8601 text); anything else, and
-    // every error, takes H.timeOf's full path.
-    "  let at = typeof given === 'number' ? given : typeof given === 'string' ? H.isoTime(given) : NaN;",
-    '  if (at - at !== 0) at = H.timeOf(given, i, errors);',
     '  switch (t) {',
     ...types.map((type, t) => eventCase(type, t)),
     '  }',
@@ -112,6 +107,14 @@ function eventCase(type: GeneratedEventType, t: number): string {
   });
   return [
     `  case ${int(t)}: {`,
+    // `at` is read here rather than once before the switch: each case's read sees the events of
+    // one type, usually of one shape, where one read for all types sees as many shapes as there
+    // are types and V8 makes it a megamorphic lookup (as `e.type` has to stay).
+    '    const given = e.at;',
+    // The common forms directly (a finite number, the usual ISO-8601 text); anything else, and
+    // every error, takes H.timeOf's full path.
+    "    let at = typeof given === 'number' ? given : typeof given === 'string' ? H.isoTime(given) : NaN;",
+    '    if (at - at !== 0) at = H.timeOf(given, i, errors);',
     `    const events = byType[${int(t)}]; const base = H.append(events, at) * ${int(type.width)}; const values = events.values;`,
     ...attributes,
     '    break;',
