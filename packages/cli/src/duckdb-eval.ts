@@ -103,7 +103,8 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
     await connection.run(`CREATE TEMP VIEW mql_events AS SELECT CAST(NULL AS BIGINT) AS mql_row, CAST(NULL AS VARCHAR) AS type, CAST(NULL AS TIMESTAMPTZ) AS at${attrs.map((a) => `, NULL AS ${q(a)}`).join('')} LIMIT 0`);
   }
 
-  const query = compileSql(artifact, { dialect: 'duckdb', leads: 'mql_valid_leads', events: 'mql_events', key: 'mql_row', passthrough: ['mql_id', 'mql_label'] });
+  const coverage = run.summary.coverage;
+  const query = compileSql(artifact, { dialect: 'duckdb', leads: 'mql_valid_leads', events: 'mql_events', key: 'mql_row', passthrough: ['mql_id', 'mql_label'], coverage: coverage !== undefined });
   const now = new Date(run.now).toISOString();
   const rowCount = async (table: string) => Number((await connection.runAndReadAll(`SELECT count(*) AS n FROM ${table}`)).getRowObjectsJS()[0]!.n);
   const leadLine = format === 'csv' || format === 'jsonl' ? await recordLines(run.data, format, run.delimiter, await rowCount('mql_source')) : (row: number) => row + 1;
@@ -127,6 +128,7 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
   for await (const rows of stream.yieldRowObjectJs()) {
     for (const row of rows) {
       const result = resultOf(artifact, row);
+      if (coverage !== undefined) addCoverageRow(coverage, query.coverage, row);
       run.summary.records++;
       countResult(run.summary, result);
       const where = position(Number(row.mql_row));
@@ -135,7 +137,12 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
       await run.writer.add(evaluatedLead(where, idText, undefined, idText ?? (row.mql_label as string | null) ?? `line ${'line' in where ? where.line : 0}`, result));
     }
   }
-  return ['Evaluated in DuckDB (--engine duckdb): lean results, no explanations, and rules that never fired are not counted (the runtime engine lists them).'];
+  return ['Evaluated in DuckDB (--engine duckdb): lean results, no explanations.'];
+}
+
+/** Adds one result row's coverage columns (1 where the rule fired or the clause held) to the counters. */
+function addCoverageRow(counters: Uint32Array, columns: readonly string[], row: Record<string, unknown>): void {
+  for (let i = 0; i < columns.length; i++) counters[i]! += Number(row[columns[i]!]);
 }
 
 async function connect(): Promise<Connection> {

@@ -25,6 +25,12 @@ export interface PlanOptions {
   key: string;
   /** Extra lead columns carried through to the output unchanged (e.g. a row number to sort by). */
   passthrough?: string[];
+  /**
+   * Also output, after the result columns, one 0/1 column per score rule (it gave the lead points)
+   * and per stage clause (it held for the lead), in the runtime's coverage order (coverageItems):
+   * summed over a batch, the counts that name the rules that never fired.
+   */
+  coverage?: boolean;
 }
 
 /** A column the query reads from an input table, and what it must hold. */
@@ -43,6 +49,8 @@ export interface Plan {
   inputs: { leads: InputColumn[]; events: InputColumn[] };
   /** Output columns in order. */
   outputs: string[];
+  /** With `coverage`: the coverage columns (also at the end of `outputs`), in coverage order; else empty. */
+  coverage: string[];
 }
 
 export interface Cte {
@@ -99,6 +107,9 @@ class Planner {
   private readonly typeColumn: string;
   private readonly atColumn: string;
   private readonly outputs: string[] = [];
+  /** With `coverage`: each score's rule columns and each stage's clause columns, added to the CTE that computes it. */
+  private readonly coverageItems = new Map<Dep | string, Item[]>();
+  private readonly coverageColumns: string[] = [];
 
   constructor(
     private readonly artifact: RulesArtifact,
@@ -161,7 +172,7 @@ class Planner {
       ctes.push({
         name: cteName(kind, name),
         comments: [],
-        select: { items: [{ kind: 'all', table: 'c' }, item], from: { kind: 'cte', name: chain, alias: 'c' }, joins: [] },
+        select: { items: [{ kind: 'all', table: 'c' }, item, ...(this.coverageItems.get(dep) ?? [])], from: { kind: 'cte', name: chain, alias: 'c' }, joins: [] },
       });
       chain = cteName(kind, name);
     };
@@ -173,11 +184,11 @@ class Planner {
       stageDone.add(name);
       const { after, item } = stageItems.get(name)!;
       if (after !== undefined) visitStage(after);
-      ctes.push({ name: cteName('stage', name), comments: [], select: { items: [{ kind: 'all', table: 'c' }, item], from: { kind: 'cte', name: chain, alias: 'c' }, joins: [] } });
+      ctes.push({ name: cteName('stage', name), comments: [], select: { items: [{ kind: 'all', table: 'c' }, item, ...(this.coverageItems.get(`stage:${name}`) ?? [])], from: { kind: 'cte', name: chain, alias: 'c' }, joins: [] } });
       chain = cteName('stage', name);
     };
     for (const stage of this.artifact.stages) visitStage(stage.name);
-    return { ctes, final: this.finalSelect(chain), inputs: this.inputs(), outputs: this.outputs };
+    return { ctes, final: this.finalSelect(chain), inputs: this.inputs(), outputs: this.outputs, coverage: this.coverageOrder() };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -196,20 +207,26 @@ class Planner {
       // A score is never missing: a formula without a value (missing operand, division by zero) is 0.
       return { kind: 'expr', s: orZero(translateValue(score.expr, env)), alias: score.name, comment: `${comment}: ${oneLine(score.text)}` };
     }
+    const covered: S[] = [];
     const terms = score.rules.map((rule) => {
       const label = `${rule.labelled ? JSON.stringify(rule.label) : oneLine(rule.label)} (${where(rule.loc)})`;
       if (rule.kind === 'when') {
         // Not decayed; the cap applies to the points themselves.
         const points = cap(rule.points, rule.max);
-        return { s: { k: 'case', whens: [{ when: translateCondition(rule.when, env), then: num(points) }], else: num(0) } as S, comment: label };
+        const when = translateCondition(rule.when, env);
+        covered.push(when);
+        return { s: { k: 'case', whens: [{ when, then: num(points) }], else: num(0) } as S, comment: label };
       }
       const each =
         score.halfLifeMs === undefined
           ? op('*', num(rule.points), orZero(env.aggregate(rule.query, { kind: 'count' })))
           : op('*', num(rule.points), orZero(env.aggregate(rule.query, { kind: 'decay', halfLifeMs: score.halfLifeMs })));
       // `max M` caps the absolute value of the rule's total, after decay.
-      return { s: rule.max === undefined ? each : clamp(each, -rule.max, rule.max), comment: label };
+      const total = rule.max === undefined ? each : clamp(each, -rule.max, rule.max);
+      covered.push(op('<>', total, num(0))); // as the runtime counts a `per` rule: its total is not 0
+      return { s: total, comment: label };
     });
+    this.addCoverage(`score:${score.name}`, covered, (i) => `coverage: score ${score.name}, rule ${i + 1}`);
     return { kind: 'sum', terms, ...(score.range ? { range: score.range } : {}), alias: score.name, comment };
   }
 
@@ -227,8 +244,13 @@ class Planner {
         if (!byName.has(stage.after)) unsupported(env, `\`after ${stage.after}\` (no such stage)`);
         parts.push(col(qualifiedColumn(stage.after)));
       }
-      for (const r of stage.requirements) parts.push(translateCondition(r.when, env));
-      for (const r of stage.rejections) parts.push(not(translateCondition(r.when, env)));
+      const requirements = stage.requirements.map((r) => translateCondition(r.when, env));
+      const rejections = stage.rejections.map((r) => translateCondition(r.when, env));
+      parts.push(...requirements, ...rejections.map(not));
+      // A clause is counted where it holds, whether or not the stage's other clauses do (as coverage.ts counts).
+      this.addCoverage(`stage:${stage.name}`, [...requirements, ...rejections], (i) =>
+        i < requirements.length ? `coverage: stage ${stage.name}, require ${i + 1}` : `coverage: stage ${stage.name}, reject ${i - requirements.length + 1}`,
+      );
       this.declDeps.set(`stage:${stage.name}`, env.deps);
       const comment = `stage ${stage.name}${stage.after ? ` after ${stage.after}` : ''}: every require holds and no reject does (${where(stage.loc)})`;
       items.set(stage.name, { after: stage.after, item: { kind: 'expr', s: and(parts), alias: qualifiedColumn(stage.name), comment } });
@@ -495,6 +517,22 @@ class Planner {
     };
   }
 
+  /** With `coverage`: a 0/1 column per condition, computed in the CTE of `owner` (a score or stage). */
+  private addCoverage(owner: Dep | string, conditions: S[], comment: (i: number) => string): void {
+    if (!this.options.coverage) return;
+    this.coverageItems.set(
+      owner,
+      conditions.map((when, i) => ({ kind: 'expr', s: { k: 'case', whens: [{ when, then: num(1) }], else: num(0) }, alias: this.fresh('mql_covered'), comment: comment(i) })),
+    );
+  }
+
+  /** The coverage columns in coverageItems order: every rules score's rules, then each stage's requirements and rejections. */
+  private coverageOrder(): string[] {
+    if (!this.options.coverage) return [];
+    const columns = (owner: string) => (this.coverageItems.get(owner) ?? []).map((item) => (item as { alias: string }).alias);
+    return [...this.artifact.scores.filter((s) => s.kind === 'rules').flatMap((s) => columns(`score:${s.name}`)), ...this.artifact.stages.flatMap((s) => columns(`stage:${s.name}`))];
+  }
+
   private finalSelect(chain: string): Select {
     const stage: S = {
       k: 'case',
@@ -505,6 +543,7 @@ class Planner {
     items.push({ kind: 'expr', s: this.artifact.stages.length > 0 ? stage : { k: 'null' }, alias: 'stage', comment: 'the last qualifying stage in program order' });
     for (const n of [...this.artifact.scores, ...this.artifact.grades, ...this.artifact.segments]) items.push({ kind: 'expr', s: col(n.name, 'c'), alias: n.name });
     for (const s of this.artifact.stages) items.push({ kind: 'expr', s: col(qualifiedColumn(s.name), 'c'), alias: qualifiedColumn(s.name) });
+    for (const column of this.coverageOrder()) items.push({ kind: 'expr', s: col(column, 'c'), alias: column });
     this.outputs.push(...items.map((i) => (i as { alias: string }).alias));
     return { items, from: { kind: 'cte', name: chain, alias: 'c' }, joins: [] };
   }

@@ -180,6 +180,9 @@ async function runInDuckDb(rules: Rules, options: EvalOptions, format: OutputFor
   const out = new Stdout();
   const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where });
   const summary = emptySummary(engine.stageNames, now, false, ids);
+  // As on the runtime path: not for one lead picked by --only. The query then adds a 0/1 column
+  // per rule and clause (compileSql's `coverage`), summed here as the runtime sums its counters.
+  if (options.only === undefined) summary.coverage = new Uint32Array(coverageItems(engine.artifact).length);
   const notes = await evaluateInDuckDb({
     rules,
     data: options.data!,
