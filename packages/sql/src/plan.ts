@@ -109,7 +109,6 @@ class Planner {
   private readonly outputs: string[] = [];
   /** With `coverage`: each score's rule columns and each stage's clause columns, added to the CTE that computes it. */
   private readonly coverageItems = new Map<Dep | string, Item[]>();
-  private readonly coverageColumns: string[] = [];
 
   constructor(
     private readonly artifact: RulesArtifact,

@@ -111,8 +111,7 @@ export async function runEval(rulesFile: string, options: EvalOptions): Promise<
   const out = new Stdout();
   const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where }, include);
   const summary = emptySummary(engine.stageNames, now, jsonInput(options), ids);
-  // Not for one lead picked by --only: most rules do not fire for one lead.
-  if (options.only === undefined) summary.coverage = new Uint32Array(coverageItems(engine.artifact).length);
+  countCoverage(summary, engine, options);
   const progress = startProgress(source.progress);
   const labelOf = leadLabeller(engine.artifact.lead.fields);
   const keyPaths = inputPaths(engine.artifact.lead.fields).map((p) => p.path);
@@ -174,15 +173,22 @@ function dataOptions(options: EvalOptions, ids: IdKey, onEventsProgress: DataOpt
   };
 }
 
+/**
+ * Counters for the rules that never fired, on either engine; not for one lead picked by --only,
+ * for which most rules do not fire.
+ */
+function countCoverage(summary: BatchSummary, engine: RulesEngine, options: EvalOptions): void {
+  if (options.only === undefined) summary.coverage = new Uint32Array(coverageItems(engine.artifact).length);
+}
+
 /** `--engine duckdb`: the same writers and summary, the batch scored by the compiled SQL in DuckDB. */
 async function runInDuckDb(rules: Rules, options: EvalOptions, format: OutputFormat, now: number, ids: IdKey): Promise<number> {
   const { engine } = rules;
   const out = new Stdout();
   const writer = resultWriter(format, out, engine, { artifact: engine.artifact, where: rules.where });
   const summary = emptySummary(engine.stageNames, now, false, ids);
-  // As on the runtime path: not for one lead picked by --only. The query then adds a 0/1 column
-  // per rule and clause (compileSql's `coverage`), summed here as the runtime sums its counters.
-  if (options.only === undefined) summary.coverage = new Uint32Array(coverageItems(engine.artifact).length);
+  // The query then adds a 0/1 column per rule and clause (compileSql's `coverage`), summed into these counters.
+  countCoverage(summary, engine, options);
   const notes = await evaluateInDuckDb({
     rules,
     data: options.data!,
