@@ -1,8 +1,9 @@
 // One engine in its own process (spawned by throughput.ts): load the rules (timed), check the
 // engine's outcome on every lead against the hand-written function (any difference fails the run
 // before anything is timed), then time whole passes over the leads. For an engine with a record
-// check of its own (MQL's `validate`), passes of the check alone are timed too, alternating with
-// the evaluation passes. Prints one JSON line.
+// check of its own (MQL's `validate`), the check alone, the hand-written ceiling and CEL are timed
+// over the same leads too, interleaved with the engine's evaluation in chunks of 1,000 leads so
+// that every ratio compares like moments on the machine. Prints one JSON line.
 //
 //   node dist/eval-worker.js ENGINE_ID LEADS_JSONL PASSES iso|epoch
 //
@@ -69,9 +70,9 @@ async function main([id, file, passesArg, datesArg]: string[]): Promise<void> {
     validate = loaded.validate;
     report.stages = await check(evaluator, leads, handWrittenFor(dates));
   }
-  // An engine with its own record check also times, in this process and alternating with its own
-  // passes, the check alone, the hand-written ceiling and the fastest other engine (CEL, whose
-  // outcomes were checked in its own process): ratios that machine load cannot skew.
+  // An engine with its own record check also times, in this process and interleaved with its own
+  // evaluation chunk by chunk, the check alone, the hand-written ceiling and the fastest other
+  // engine (CEL, whose outcomes were checked in its own process): ratios that machine load cannot skew.
   const ceiling = handWrittenFor(dates);
   const companions: Record<string, (lead: RawLead) => number> | undefined =
     validate === undefined
@@ -87,15 +88,22 @@ async function main([id, file, passesArg, datesArg]: string[]): Promise<void> {
   }
   // One untimed pass of each companion first, as the check pass is for the engine itself, so that
   // no JIT is still warming up in a timed pass (CEL's first pass runs at about half speed).
-  for (const fn of Object.values(companions ?? {})) timeCompanion(fn, leads);
+  for (const fn of Object.values(companions ?? {})) timeLoop(fn, leads);
   for (let pass = 0; pass < passes; pass++) {
-    const timed = await timePass(evaluator, leads);
-    report.passes.push(timed.wall);
-    report.cpuPasses.push(timed.cpu);
-    for (const [name, fn] of Object.entries(companions ?? {})) {
-      const companion = timeCompanion(fn, leads);
-      report.companions![name]!.push(companion.wall);
-      report.cpuCompanions![name]!.push(companion.cpu);
+    if (companions === undefined) {
+      const timed = await timePass(evaluator, leads);
+      report.passes.push(timed.wall);
+      report.cpuPasses.push(timed.cpu);
+      continue;
+    }
+    if (evaluator.kind !== 'sync') throw new Error(`engine "${id}" has a record check but is not synchronous`);
+    const run = evaluator.run;
+    const timed = timeInterleaved({ engine: (lead) => run(lead).fit, ...companions }, leads);
+    report.passes.push(timed.engine!.wall);
+    report.cpuPasses.push(timed.engine!.cpu);
+    for (const name of Object.keys(companions)) {
+      report.companions![name]!.push(timed[name]!.wall);
+      report.cpuCompanions![name]!.push(timed[name]!.cpu);
     }
   }
   process.stdout.write(JSON.stringify(report) + '\n');
@@ -162,14 +170,44 @@ async function timePass(evaluator: Evaluator, leads: RawLead[]): Promise<Rates> 
   return rates(leads.length, seconds);
 }
 
-/** One pass of `fn`, whose results are summed so no work is optimised away. */
-function timeCompanion(fn: (lead: RawLead) => number, leads: RawLead[]): Rates {
+/**
+ * Leads per interleaved chunk. The machine's speed drifts by up to half within a second or two
+ * (every engine's passes move together), while an MQL pass over 10,000 leads lasts about 60 ms and
+ * a CEL pass about 700 ms: timed whole pass against whole pass, the two saw different machines and
+ * their ratio swung from 10 to 18 within one process. Chunks of 1,000 leads (about 6 ms of MQL,
+ * 70 ms of CEL, under 0.1 s for a round of all four) are short against the drift and long against
+ * refilling the caches after a switch.
+ */
+const CHUNK = 1000;
+
+/**
+ * One pass of each function over the same leads, interleaved chunk by chunk, so that all of them
+ * are timed on the same machine from moment to moment. The order rotates from chunk to chunk so
+ * that no function always follows the same other one (and finds its caches filled by it).
+ */
+function timeInterleaved(fns: Record<string, (lead: RawLead) => number>, leads: RawLead[]): Record<string, Rates> {
+  const names = Object.keys(fns);
+  const spent = names.map(() => ({ wall: 0, cpu: 0 }));
+  for (let start = 0, chunk = 0; start < leads.length; start += CHUNK, chunk++) {
+    const part = leads.slice(start, start + CHUNK);
+    for (let k = 0; k < names.length; k++) {
+      const i = (chunk + k) % names.length;
+      const seconds = timeLoop(fns[names[i]!]!, part);
+      spent[i]!.wall += seconds.wall;
+      spent[i]!.cpu += seconds.cpu;
+    }
+  }
+  return Object.fromEntries(names.map((name, i) => [name, rates(leads.length, spent[i]!)]));
+}
+
+/** Seconds for one loop of `fn` over `leads`, whose results are summed so no work is optimised away. */
+function timeLoop(fn: (lead: RawLead) => number, leads: RawLead[]): Rates {
   let sink = 0;
   const stop = clock();
   for (const lead of leads) sink += fn(lead);
   const seconds = stop();
   if (Number.isNaN(sink)) throw new Error('a lead failed the record check');
-  return rates(leads.length, seconds);
+  return seconds;
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
