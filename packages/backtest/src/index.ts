@@ -3,6 +3,7 @@
 // rendered for a terminal, a pull-request comment, or as a self-contained HTML page. No I/O.
 
 export { Backtest, type BacktestLead, type BacktestOptions, type ReportHeader } from './metrics.js';
+export { LeadDigester } from './digest.js';
 export { backtestShape, fieldsNamedBy, readersOf, type BacktestShape, type FieldRef, type Reader, type SweepTarget } from './shape.js';
 export { parseOutcome, parseValue, valueAtPath, fieldPresence, outcomeText } from './outcome.js';
 export { auc, rocCurve, deciles, calibration, type Split } from './ranking.js';

@@ -1,13 +1,15 @@
 // The backtest aggregator: evaluation results and known outcomes in, report data out. Leads are
-// added one at a time and folded into counters; the only per-lead memory is one number per lead
-// and score (and per swept clause, for its eligible leads), which AUC, deciles and the sweep need.
-// Pure: no I/O. Results must be explained (clause outcomes and score contributions).
+// added one at a time (or as rows digested by worker threads, digest.ts) and folded into counters;
+// the only per-lead memory is one number per lead and score (and per swept clause, for its eligible
+// leads), which AUC, deciles and the sweep need. Pure: no I/O. Results must be explained (clause
+// outcomes and score contributions).
 
 import type { SourceLocation } from '@mql/artifact';
 import type { EvaluationResult, RecordError } from '@mql/runtime';
 import { Numbers, auc, calibration, deciles, rocCurve, type Split } from './ranking.js';
 import { REPORT_VERSION, type BacktestReport, type BacktestWarning, type ClauseMetrics, type FurthestStage, type RuleMetrics, type StageMetrics } from './report.js';
 import { fieldsNamedBy, readersOf, type BacktestShape, type ClauseRef, type FieldRef } from './shape.js';
+import { CONVERTED, HAS_VALUE, LeadDigester, VALUE, VALUE_UNREADABLE } from './digest.js';
 import { sweep } from './sweep.js';
 
 export interface BacktestOptions {
@@ -49,70 +51,84 @@ export class Backtest {
   private records = 0;
   private readonly reached: Tally[];
   private readonly furthest: (Tally & { valued: number; total: number })[];
-  private readonly stageIndex: Map<string, number>;
   private readonly scoreValues: { pos: Numbers; neg: Numbers }[];
   private readonly bands: Tally[][];
-  private readonly ruleIndex = new Map<string, number>();
   private readonly ruleFired: Tally[];
   private readonly clauses: ClauseRef[];
   private readonly clauseHeld: (Tally & { keptOut: number })[];
-  /** Index in `clauses` of each stage's first clause. */
-  private readonly clauseStart: number[];
   private readonly sweepValues: { pos: Numbers; neg: Numbers }[];
   private readonly fieldSet: Tally[];
   private readonly value = { leads: 0, total: 0, unreadable: 0 };
   private readonly invalid: { count: number; listed: BacktestReport['invalid']['listed'] } = { count: 0, listed: [] };
   private readonly excluded: { count: number; listed: BacktestReport['excluded']['listed'] } = { count: 0, listed: [] };
   private readonly listLimit: number;
+  private readonly digester: LeadDigester;
+  /** One lead's row, for add(). */
+  private readonly row: Float64Array;
 
   constructor(
     private readonly shape: BacktestShape,
     private readonly options: BacktestOptions,
   ) {
-    this.stageIndex = new Map(shape.stages.map((s, i) => [s.name, i]));
     this.reached = shape.stages.map(tally);
     this.furthest = [...shape.stages, null].map(() => ({ ...tally(), valued: 0, total: 0 }));
     this.scoreValues = shape.scores.map(() => ({ pos: new Numbers(), neg: new Numbers() }));
     this.bands = shape.grades.map((g) => g.labels.map(tally));
-    shape.rules.forEach((r, i) => this.ruleIndex.set(ruleKey(r.score, r.label), i));
     this.ruleFired = shape.rules.map(tally);
     this.clauses = shape.stages.flatMap((s) => [...s.requirements, ...s.rejections]);
     this.clauseHeld = this.clauses.map(() => ({ ...tally(), keptOut: 0 }));
-    this.clauseStart = [];
-    let start = 0;
-    for (const s of shape.stages) {
-      this.clauseStart.push(start);
-      start += s.requirements.length + s.rejections.length;
-    }
     this.sweepValues = shape.sweeps.map(() => ({ pos: new Numbers(), neg: new Numbers() }));
     this.fieldSet = shape.fields.map(tally);
+    this.digester = new LeadDigester(shape);
+    this.row = new Float64Array(this.digester.layout.width);
     this.listLimit = options.listLimit ?? 1000;
   }
 
   /** A lead with a usable outcome: counted in every metric. */
   add(lead: BacktestLead): void {
-    const { result } = lead;
-    const c = lead.converted ? 1 : 0;
+    this.digester.write(lead, this.row, 0);
+    this.addDigest(this.row, 0);
+  }
+
+  /** Leads digested elsewhere (a worker thread's LeadDigester over the same shape), row after row. */
+  addDigests(rows: Float64Array): void {
+    const { width } = this.digester.layout;
+    if (rows.length % width !== 0) throw new Error(`digests of ${width} numbers expected, got ${rows.length} numbers`);
+    for (let at = 0; at < rows.length; at += width) this.addDigest(rows, at);
+  }
+
+  /** Counts one lead's row (digest.ts) in every metric. */
+  private addDigest(row: Float64Array, at: number): void {
+    const layout = this.digester.layout;
+    const c = row[at + CONVERTED]!;
     this.records++;
     this.leads++;
     this.conversions += c;
-    this.addStages(result, c, lead);
-    this.shape.scores.forEach((s, i) => {
-      const values = this.scoreValues[i]!;
-      (c ? values.pos : values.neg).push(result.scores[s.name] ?? 0);
+    this.reached.forEach((t, i) => row[at + layout.reached + i] && count(t, c));
+    this.clauseHeld.forEach((t, k) => {
+      if (row[at + layout.clauses + 2 * k]) count(t, c);
+      if (c && row[at + layout.clauses + 2 * k + 1]) t.keptOut++;
     });
-    this.shape.grades.forEach((g, i) => {
-      const band = g.labels.indexOf(result.grades[g.name]!);
-      if (band >= 0) count(this.bands[i]![band]!, c);
-    });
-    for (const [score, contributions] of Object.entries(result.contributions ?? {})) {
-      for (const contribution of contributions) {
-        const rule = this.ruleIndex.get(ruleKey(score, contribution.label));
-        if (rule !== undefined && contribution.kind !== 'formula') count(this.ruleFired[rule]!, c);
-      }
+    const furthest = this.furthest[row[at + layout.furthest]!]!;
+    count(furthest, c);
+    if (c && row[at + HAS_VALUE]) {
+      const value = row[at + VALUE]!;
+      furthest.valued++;
+      furthest.total += value;
+      this.value.leads++;
+      this.value.total += value;
     }
-    lead.present?.forEach((set, i) => set && count(this.fieldSet[i]!, c));
-    if (lead.valueUnreadable) this.value.unreadable++;
+    this.sweepValues.forEach((values, i) => row[at + layout.sweeps + 2 * i] && (c ? values.pos : values.neg).push(row[at + layout.sweeps + 2 * i + 1]!));
+    this.scoreValues.forEach((values, i) => (c ? values.pos : values.neg).push(row[at + layout.scores + i]!));
+    this.bands.forEach((bands, i) => {
+      const band = row[at + layout.grades + i]!;
+      if (band >= 0) count(bands[band]!, c);
+    });
+    this.ruleFired.forEach((t, i) => {
+      for (let n = row[at + layout.rules + i]!; n > 0; n--) count(t, c);
+    });
+    this.fieldSet.forEach((t, i) => row[at + layout.present + i] && count(t, c));
+    if (row[at + VALUE_UNREADABLE]) this.value.unreadable++;
   }
 
   /** A record the rules could not evaluate. */
@@ -177,40 +193,6 @@ export class Backtest {
   }
 
   // -------------------------------------------------------------------------------------------
-
-  private addStages(result: EvaluationResult, c: number, lead: BacktestLead): void {
-    const { stages } = this.shape;
-    stages.forEach((stage, i) => {
-      const outcome = result.stages[stage.name]!;
-      if (outcome.qualified) count(this.reached[i]!, c);
-      const afterOk = stage.after === undefined || result.stages[stage.after]!.qualified;
-      const start = this.clauseStart[i]!;
-      const requirements = outcome.requirements ?? [];
-      requirements.forEach((r, j) => this.countClause(start + j, r.passed, c, afterOk && !r.passed));
-      (outcome.rejections ?? []).forEach((r, j) => this.countClause(start + requirements.length + j, r.passed, c, afterOk && r.passed));
-    });
-    const furthest = this.furthest[result.stage === null ? stages.length : this.stageIndex.get(result.stage)!]!;
-    count(furthest, c);
-    if (c && lead.value !== undefined) {
-      furthest.valued++;
-      furthest.total += lead.value;
-      this.value.leads++;
-      this.value.total += lead.value;
-    }
-    this.shape.sweeps.forEach((target, i) => {
-      const stage = stages[this.stageIndex.get(target.clause.stage)!]!;
-      const outcome = result.stages[stage.name]!;
-      const afterOk = stage.after === undefined || result.stages[stage.after]!.qualified;
-      const others = afterOk && (outcome.requirements ?? []).every((r, j) => j === target.clause.index || r.passed) && !(outcome.rejections ?? []).some((r) => r.passed);
-      if (others) (c ? this.sweepValues[i]!.pos : this.sweepValues[i]!.neg).push(result.scores[target.score] ?? 0);
-    });
-  }
-
-  private countClause(k: number, held: boolean, c: number, keptOut: boolean): void {
-    const t = this.clauseHeld[k]!;
-    if (held) count(t, c);
-    if (c && keptOut) t.keptOut++;
-  }
 
   private stageMetrics(lift: (r: number | null) => number | null): StageMetrics[] {
     return this.shape.stages.map((s, i) => {
@@ -309,10 +291,6 @@ export class Backtest {
 function count(t: Tally, c: number): void {
   t.n++;
   t.conv += c;
-}
-
-function ruleKey(score: string, label: string): string {
-  return `${score}\0${label}`;
 }
 
 function sorted(values: { pos: Numbers; neg: Numbers }): Split {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { RulesArtifact } from '@mql/artifact';
 import { compileProgram } from '@mql/core';
 import { load } from '@mql/runtime';
-import { Backtest, auc, backtestShape, fieldPresence, parseOutcome, parseValue, rocCurve, type BacktestReport } from '../src/index.js';
+import { Backtest, LeadDigester, auc, backtestShape, fieldPresence, parseOutcome, parseValue, rocCurve, type BacktestLead, type BacktestReport } from '../src/index.js';
 
 const SOURCE = `
 lead {
@@ -231,15 +231,16 @@ describe('AUC and the ROC curve', () => {
   });
 });
 
-describe('Backtest properties', () => {
-  const leadArb = fc.record({
-    seniority: fc.constantFrom<'ic' | 'director'>('ic', 'director'),
-    visits: fc.integer({ min: 0, max: 5 }),
-    consent: fc.boolean(),
-    domain: fc.constantFrom('acme.io', 'rival.com'),
-    converted: fc.boolean(),
-  });
+/** Any lead of the six-lead program's kind. */
+const leadArb = fc.record({
+  seniority: fc.constantFrom<'ic' | 'director'>('ic', 'director'),
+  visits: fc.integer({ min: 0, max: 5 }),
+  consent: fc.boolean(),
+  domain: fc.constantFrom('acme.io', 'rival.com'),
+  converted: fc.boolean(),
+});
 
+describe('Backtest properties', () => {
   it('conversions over furthest stages add up to the total; the current sweep point is the stage', () => {
     fc.assert(
       fc.property(fc.array(leadArb, { minLength: 1, maxLength: 40 }), (leads) => {
@@ -253,6 +254,55 @@ describe('Backtest properties', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('digests (what mql backtest\'s worker threads hand back)', () => {
+  const shape = backtestShape(artifact);
+  const valuedLeadArb = fc.record({
+    lead: leadArb,
+    value: fc.option(fc.double({ min: 0, max: 1e6, noNaN: true }), { nil: undefined }),
+    unreadable: fc.boolean(),
+  }).map(({ lead, value, unreadable }) => ({ ...lead, ...(value !== undefined ? { value } : {}), unreadable }));
+  const asBacktestLead = (lead: Lead & { unreadable: boolean }): BacktestLead => {
+    const rec = record(lead);
+    const evaluation = engine.evaluate(rec, { now: NOW });
+    if (!evaluation.ok) throw new Error(JSON.stringify(evaluation.errors));
+    return {
+      result: evaluation.result,
+      converted: lead.converted,
+      ...(lead.value !== undefined ? { value: lead.value } : {}),
+      ...(lead.value === undefined && lead.unreadable && lead.converted ? { valueUnreadable: true } : {}),
+      present: fieldPresence(rec, shape.fields),
+    };
+  };
+  const header = { rules: 'rules.mql', data: 'leads.jsonl', value: 'amount', now: NOW };
+
+  it('rows digested in batches elsewhere and added in order give the report of adding each lead', () => {
+    fc.assert(
+      fc.property(fc.array(valuedLeadArb, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 7 }), (leads, batchSize) => {
+        const one = new Backtest(shape, { where, outcome: 'converted' });
+        const batched = new Backtest(shape, { where, outcome: 'converted' });
+        const digester = new LeadDigester(shape);
+        const { width } = digester.layout;
+        const prepared = leads.map(asBacktestLead);
+        prepared.forEach((lead) => one.add(lead));
+        for (let start = 0; start < prepared.length; start += batchSize) {
+          const batch = prepared.slice(start, start + batchSize);
+          const rows = new Float64Array(batch.length * width).fill(7); // stale numbers must be overwritten
+          batch.forEach((lead, i) => digester.write(lead, rows, i * width));
+          batched.addDigests(rows);
+        }
+        expect(JSON.stringify(batched.report(header))).toBe(JSON.stringify(one.report(header)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses rows of another width (digests of another shape)', () => {
+    const bt = new Backtest(shape, { where, outcome: 'converted' });
+    const { width } = new LeadDigester(shape).layout;
+    expect(() => bt.addDigests(new Float64Array(width + 1))).toThrow(`digests of ${width} numbers expected, got ${width + 1} numbers`);
   });
 });
 

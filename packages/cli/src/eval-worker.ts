@@ -1,15 +1,16 @@
 // A worker thread of `mql eval` (see parallel.ts): loads the rules once, then turns each batch of
 // JSON lines or CSV rows into formatted results (UTF-8, handed back without copying), stage counts
 // and invalid records, exactly as the single-threaded path does (the same records from @mql/data,
-// evaluate, resultLine).
+// worker-batches.ts; evaluate, resultLine).
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { coverageItems, load } from '@mql/runtime';
-import { csvBatchReader, leadFromLine, leadLabeller, linesOf, type LeadInput } from '@mql/data';
+import { leadLabeller } from '@mql/data';
 import { noteValues, watchedLiterals, type SeenValues } from './literals.js';
 import { evaluatedLead, resultLine } from './output.js';
 import type { BatchResult, WorkerBatch, WorkerSetup } from './parallel.js';
 import { countResult, inputPaths, notePresentKeys } from './summary.js';
+import { batchLeads } from './worker-batches.js';
 
 const setup = workerData as WorkerSetup;
 const engine = load(setup.artifact);
@@ -20,13 +21,7 @@ const keyPaths = inputPaths(engine.artifact.lead.fields).map((p) => p.path);
 const watched = watchedLiterals(engine.artifact);
 
 const encoder = new TextEncoder();
-const readCsvBatch = setup.csv ? csvBatchReader(engine, setup.csv) : undefined;
-
-function leadsOf(batch: WorkerBatch): LeadInput[] {
-  if ('meta' in batch) return readCsvBatch!(batch);
-  const { bytes, firstLine } = batch;
-  return linesOf(bytes).flatMap((text, i) => leadFromLine(text, firstLine + i, setup) ?? []);
-}
+const leadsOf = batchLeads(engine, setup);
 
 function evaluateBatch(batch: WorkerBatch): BatchResult {
   const out: BatchResult = { seq: batch.seq, bytes: new Uint8Array(0), records: 0, stages: {}, reached: {}, withId: 0, seenKeys: [], values: [], invalid: [], coverage: new Uint32Array(coverageSize) };

@@ -1,9 +1,10 @@
-// Parallel evaluation of a JSON-lines or CSV file for `mql eval`: worker threads (eval-worker.ts)
-// read, evaluate and format batches of records, which is most of the cost per lead (JSON.parse or
-// the cell conversions, the rules, JSON.stringify of the result), and the main thread writes the
-// workers' encoded results in input order. At most two batches per worker are in flight, so memory
-// stays flat however large the file. The output is byte-identical to the single-threaded path
-// (tests compare them): both read records with @mql/data.
+// Parallel evaluation of a JSON-lines or CSV file for `mql eval` and `mql backtest`: worker
+// threads (eval-worker.ts, backtest-worker.ts) read and evaluate batches of records, which is most
+// of the cost per lead (JSON.parse or the cell conversions, the rules, then JSON.stringify of the
+// result or the backtest's digest), and the main thread takes the workers' results in input order.
+// At most two batches per worker are in flight, so memory stays flat however large the file. The
+// results are exactly the single-threaded path's (tests compare them): both read records with
+// @mql/data.
 // - JSON lines: the main thread only moves bytes: it cuts the file into batches at line ends and
 //   hands each to a worker without copying (a transferred buffer).
 // - CSV: the main thread reads the records (a quoted cell may span lines, so a file cannot be cut
@@ -11,24 +12,32 @@
 //   batch is those rows still encoded (@mql/data's csvBatchSource), which the worker converts.
 
 import { createReadStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RulesArtifact } from '@mql/artifact';
 import type { RulesEngine } from '@mql/runtime';
-import { countLines, csvBatchSource, LineCutter, type CsvBatch, type CsvBatchSetup, type DataOptions } from '@mql/data';
+import { countLines, csvBatchSource, fileSize, LineCutter, type CsvBatch, type CsvBatchSetup, type DataOptions } from '@mql/data';
 import type { InvalidLead } from './output.js';
 
-/** What every worker needs to evaluate and format leads like the main thread would. */
-export interface WorkerSetup {
+/** What every worker needs to read its batches as the main thread would (worker-batches.ts). */
+export interface BatchSetup {
   artifact: RulesArtifact;
-  now: number;
-  explain: boolean;
-  format: 'jsonl' | 'csv';
   idKey: string;
-  /** `--include`: input keys passed through to the output. */
+  /** Input keys or columns kept beside each record (`--include`; the backtest's outcome and value). */
   include: readonly string[];
   /** A CSV input: how its batches are read (else JSON lines). */
   csv?: CsvBatchSetup;
 }
+
+/** What an eval worker needs to evaluate and format leads like the main thread would. */
+export interface WorkerSetup extends BatchSetup {
+  now: number;
+  explain: boolean;
+  format: 'jsonl' | 'csv';
+}
+
+/** The worker threads' scripts, built beside this file (scripts/build.mjs). */
+export type WorkerScript = 'eval-worker.js' | 'backtest-worker.js';
 
 export interface LineBatch {
   seq: number;
@@ -66,31 +75,54 @@ export interface BatchResult {
 const BATCH_BYTES = 1 << 20;
 const BATCHES_IN_FLIGHT_PER_WORKER = 2;
 
-export interface ParallelRun {
+/** A batch's answer: each worker script has its own, all numbered like the batches. */
+export interface Answer {
+  seq: number;
+}
+
+export interface ParallelRun<S extends BatchSetup = WorkerSetup, R extends Answer = BatchResult> {
   file: string;
   workers: number;
-  setup: WorkerSetup;
+  script: WorkerScript;
+  setup: S;
   /** Called with each batch's result, in input order. */
-  onResult(result: BatchResult): Promise<void>;
+  onResult(result: R): Promise<void>;
   onProgress(bytesRead: number): void;
 }
 
-export interface CsvParallelRun extends Omit<ParallelRun, 'setup'> {
+export interface CsvParallelRun<S extends BatchSetup = WorkerSetup, R extends Answer = BatchResult> extends Omit<ParallelRun<S, R>, 'setup'> {
   /** The setup but for the CSV's, which comes from its header. */
-  setup: Omit<WorkerSetup, 'csv'>;
+  setup: Omit<S, 'csv'>;
   engine: RulesEngine;
   data: DataOptions;
 }
 
+/** Below this size a batch finishes before worker threads would have started (~50 ms each). */
+const PARALLEL_MIN_BYTES = 32 * 2 ** 20;
+
+/** The default for a JSON-lines or CSV input: one worker per core once the files are large enough, else none. */
+export function defaultWorkers(files: readonly string[]): number {
+  const size = files.reduce((sum, file) => sum + fileSize(file), 0);
+  return size >= PARALLEL_MIN_BYTES ? availableParallelism() : 0;
+}
+
+/** `--workers N`, but no more than worth starting: each worker holds a copy of the rules and ~30 MB of its own. */
+export function cappedWorkers(requested: number): number {
+  const most = Math.max(4, availableParallelism());
+  if (requested <= most) return requested;
+  process.stderr.write(`mql: --workers ${requested} is more than this machine can use; using ${most}\n`);
+  return most;
+}
+
 /** Evaluates a leads CSV (and its `--events`) in worker threads; returns the notes on the input (leadSource's). */
-export async function evaluateCsvInParallel(run: CsvParallelRun): Promise<string[]> {
+export async function evaluateCsvInParallel<S extends BatchSetup, R extends Answer>(run: CsvParallelRun<S, R>): Promise<string[]> {
   const source = await csvBatchSource(run.file, run.engine, run.data, BATCH_BYTES);
-  let pool: WorkerPool | undefined;
+  let pool: WorkerPool<R> | undefined;
   try {
     let seq = 0;
     for await (const batch of source.batches) {
       // The header came before any row, so the setup is known by the first batch.
-      pool ??= new WorkerPool(run.workers, { ...run.setup, csv: source.setup()! }, run.onResult);
+      pool ??= new WorkerPool(run.workers, run.script, { ...run.setup, csv: source.setup()! }, run.onResult);
       await pool.submit({ ...batch, seq: seq++ });
       run.onProgress(source.progress().done);
     }
@@ -101,8 +133,8 @@ export async function evaluateCsvInParallel(run: CsvParallelRun): Promise<string
   return source.notes();
 }
 
-export async function evaluateJsonLinesInParallel(run: ParallelRun): Promise<void> {
-  const pool = new WorkerPool(run.workers, run.setup, run.onResult);
+export async function evaluateJsonLinesInParallel<S extends BatchSetup, R extends Answer>(run: ParallelRun<S, R>): Promise<void> {
+  const pool = new WorkerPool(run.workers, run.script, run.setup, run.onResult);
   const stream = createReadStream(run.file, { highWaterMark: BATCH_BYTES });
   try {
     let seq = 0;
@@ -128,9 +160,9 @@ export async function evaluateJsonLinesInParallel(run: ParallelRun): Promise<voi
 }
 
 /** Batches go to the workers in turn; each worker answers in the order it was asked. */
-class WorkerPool {
+class WorkerPool<R extends Answer> {
   private readonly workers: Worker[];
-  private readonly finished = new Map<number, BatchResult>();
+  private readonly finished = new Map<number, R>();
   private inFlight = 0;
   private nextToWrite = 0;
   private failure: Error | undefined;
@@ -138,12 +170,13 @@ class WorkerPool {
 
   constructor(
     count: number,
-    setup: WorkerSetup,
-    private readonly onResult: (result: BatchResult) => Promise<void>,
+    script: WorkerScript,
+    setup: BatchSetup,
+    private readonly onResult: (result: R) => Promise<void>,
   ) {
     this.workers = Array.from({ length: count }, () => {
-      const worker = new Worker(new URL('./eval-worker.js', import.meta.url), { workerData: setup });
-      worker.on('message', (result: BatchResult) => {
+      const worker = new Worker(new URL(`./${script}`, import.meta.url), { workerData: setup });
+      worker.on('message', (result: R) => {
         this.finished.set(result.seq, result);
         this.inFlight--;
         this.wake?.();

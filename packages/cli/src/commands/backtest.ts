@@ -1,5 +1,5 @@
 // `mql backtest RULES --data FILE --outcome COLUMN [--value COLUMN] [--events FILE --key COLUMN]
-//               [--now ISO] [--format pretty|json|markdown] [--html FILE] [--target-rate R]`
+//               [--now ISO] [--format pretty|json|markdown] [--html FILE] [--target-rate R] [--workers N]`
 //
 // How well the rules pick the leads that convert: every lead is evaluated (explained, at one
 // `now`) and folded with its known outcome into @mql/backtest's streaming aggregator; the report
@@ -7,7 +7,10 @@
 // - The leads are read as by `mql eval` (@mql/data). The outcome (and value) is a column of the CSV,
 //   kept raw beside the record, or a key path of a JSON record; it need not be in the lead schema.
 // - A record the rules cannot evaluate, or whose outcome is missing or not true/false, 1/0, yes/no,
-//   is left out of the metrics, counted and listed.
+//   is left out of the metrics, counted and listed (backtest-fold.ts).
+// - A JSON-lines or CSV file over 32 MB is evaluated by worker threads, one per core
+//   (backtest-worker.ts): they hand back each lead's digest, added here in input order, so the
+//   report is byte for byte one thread's. --workers N chooses (0: this thread only).
 // - Exit 0 when the report was made; 1 when the rules have errors, when a rule reads the outcome
 //   column (the metrics would measure a leak), when no lead has a usable outcome, or with
 //   --fail-on-invalid when any record was left out; 2 on usage errors (missing file or column).
@@ -15,13 +18,17 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { Backtest, backtestShape, fieldPresence, outcomeText, parseOutcome, parseValue, renderHtml, renderJson, renderMarkdown, renderPretty, type BacktestReport, type BacktestShape } from '@mql/backtest';
-import { idKeyOf, leadSource, positionText, recordColumns } from '@mql/data';
+import { Backtest, backtestShape, LeadDigester, renderHtml, renderJson, renderMarkdown, renderPretty, type BacktestReport, type BacktestShape } from '@mql/backtest';
+import { dataFormatOf, fileSize, idKeyOf, leadSource, type DataOptions } from '@mql/data';
+import { backtestReader, recordKeys, type BacktestColumns, type BacktestReader } from '../backtest-fold.js';
+import type { BacktestBatchResult, BacktestWorkerSetup } from '../backtest-worker.js';
 import { configLookup } from '../config.js';
 import { displayPath, toCorePath, UsageError } from '../host.js';
-import { startProgress, withEventsProgress } from '../output.js';
+import { eventsProgress, startProgress, withEventsProgress, type Progress } from '../output.js';
+import { cappedWorkers, defaultWorkers, evaluateCsvInParallel, evaluateJsonLinesInParallel, type ParallelRun } from '../parallel.js';
 import { colors, plural } from '../report.js';
 import { loadRulesUnlessErrors, type Rules } from '../rules.js';
+import { nonNegativeInteger } from './check.js';
 import { evaluationTime } from './eval.js';
 
 /** The HTML report's bundled chart script, embedded by scripts/build.mjs. */
@@ -43,6 +50,7 @@ export interface BacktestOptions {
   html?: string;
   targetRate?: number;
   failOnInvalid?: boolean;
+  workers?: number;
 }
 
 export function registerBacktestCommand(program: Command, finish: (code: number) => void): void {
@@ -61,6 +69,7 @@ export function registerBacktestCommand(program: Command, finish: (code: number)
     .option('--html <file>', 'also write the report as one self-contained HTML page with charts (works offline)')
     .option('--target-rate <rate>', 'suggest thresholds that put this share of the leads (0–1) in each swept stage', rateOption)
     .option('--fail-on-invalid', 'exit 1 when any record was left out (invalid, or without a usable outcome)')
+    .option('--workers <n>', 'worker threads for a JSON-lines or CSV file (default: one per core for inputs over 32 MB; 0: none)', nonNegativeInteger)
     .addHelpText(
       'after',
       `
@@ -85,7 +94,8 @@ export async function runBacktest(rulesFile: string, given: BacktestOptions): Pr
   if (!rules) return 1;
   const shape = backtestShape(rules.engine.artifact);
   const backtest = new Backtest(shape, { where: rules.where, outcome: options.outcome, ...(options.targetRate !== undefined ? { targetRate: options.targetRate } : {}) });
-  const firstKeys = await fold(rules, shape, backtest, now, options);
+  const workers = workersFor(options);
+  const firstKeys = workers > 0 ? await foldInWorkers(rules, shape, backtest, now, options, workers) : await fold(rules, shape, backtest, now, options);
   const report = backtest.report({ rules: displayPath(rulesFile), data: displayPath(options.data), value: options.value ?? null, now: new Date(now).toISOString() });
 
   process.stdout.write(render(report, options.format));
@@ -96,7 +106,6 @@ export async function runBacktest(rulesFile: string, given: BacktestOptions): Pr
   return exitCode(report, options, firstKeys);
 }
 
-/** Reads every record once and adds it to the backtest; returns the first valid JSON record's keys (for hints). */
 /** Options not given on the command line are taken from the `backtest` block of the nearest mql.config.json. */
 function withConfig(rulesFile: string, options: BacktestOptions): Settings {
   const config = existsSync(rulesFile) ? configLookup().forFile(toCorePath(path.resolve(rulesFile)))?.backtest : undefined;
@@ -106,55 +115,94 @@ function withConfig(rulesFile: string, options: BacktestOptions): Settings {
   return { ...options, outcome, ...(options.idKey ?? config?.idKey ? { idKey: options.idKey ?? config?.idKey } : {}), ...(value !== undefined ? { value } : {}) };
 }
 
+/** Reads every record once and adds it to the backtest; returns the first valid JSON record's keys (for hints). */
 async function fold(rules: Rules, shape: BacktestShape, backtest: Backtest, now: number, options: Settings): Promise<string[] | undefined> {
   const { engine } = rules;
-  const columns = recordColumns(options.data, [options.outcome, ...(options.value !== undefined ? [options.value] : [])]);
-  const source = await withEventsProgress((onEventsProgress) =>
-    leadSource(options.data, engine, {
-      idKey: idKeyOf(engine.artifact, options.idKey).key,
-      ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
-      ...(columns.include ? { include: columns.include } : {}),
-      onEventsProgress,
-    }),
-  );
+  const reader = backtestReader(engine, shape, columnsOf(options), now);
+  const source = await withEventsProgress((onEventsProgress) => leadSource(options.data, engine, { ...dataOptions(rules, options, reader), onEventsProgress }));
   const progress = startProgress(source.progress);
-  const cell = columns.cell;
   let firstKeys: string[] | undefined;
   let records = 0;
   try {
     for await (const item of source.items) {
       progress.update(++records);
-      const where = positionText(item.position);
-      if (!item.ok) {
-        backtest.addInvalid(where, item.id, item.errors);
-        continue;
-      }
-      if (!columns.include && firstKeys === undefined && typeof item.record === 'object' && item.record !== null) firstKeys = Object.keys(item.record);
-      const evaluation = engine.evaluate(item.record, { now, explain: true });
-      if (!evaluation.ok) {
-        backtest.addInvalid(where, item.id, evaluation.errors);
-        continue;
-      }
-      const raw = cell(item, options.outcome);
-      const converted = parseOutcome(raw);
-      if (converted === undefined) {
-        backtest.addExcluded(where, item.id, outcomeText(raw));
-        continue;
-      }
-      const value = options.value === undefined ? undefined : parseValue(cell(item, options.value));
-      backtest.add({
-        result: evaluation.result,
-        converted,
-        ...(typeof value === 'number' ? { value } : {}),
-        ...(value === 'unreadable' && converted ? { valueUnreadable: true } : {}),
-        present: fieldPresence(item.record, shape.fields),
-      });
+      firstKeys ??= recordKeys(item, reader);
+      reader.fold(item, backtest);
     }
   } finally {
     progress.stop();
   }
   for (const note of source.notes()) process.stderr.write(`${colors.dim(note)}\n`);
   return firstKeys;
+}
+
+/**
+ * The same fold in worker threads (parallel.ts, backtest-worker.ts): each worker digests its batches'
+ * leads, and the digests and the records left out are added here batch by batch in input order, so
+ * that the report is byte for byte the one thread's.
+ */
+async function foldInWorkers(rules: Rules, shape: BacktestShape, backtest: Backtest, now: number, options: Settings, workers: number): Promise<string[] | undefined> {
+  const { engine } = rules;
+  const columns = columnsOf(options);
+  const reader = backtestReader(engine, shape, columns, now);
+  const data = dataOptions(rules, options, reader);
+  const width = new LeadDigester(shape).layout.width;
+  let firstKeys: string[] | undefined;
+  let records = 0;
+  let bytesRead = 0;
+  const total = fileSize(options.data);
+  const indexing = eventsProgress();
+  let leadsProgress: Progress | undefined;
+  const parallel: ParallelRun<BacktestWorkerSetup, BacktestBatchResult> = {
+    file: options.data,
+    workers,
+    script: 'backtest-worker.js',
+    setup: { artifact: engine.artifact, now, idKey: data.idKey, include: reader.include ?? [], columns },
+    onProgress: (bytes) => (bytesRead = bytes),
+    onResult: async (batch) => {
+      for (const r of batch.invalid) backtest.addInvalid(r.where, r.id, r.errors);
+      for (const r of batch.excluded) backtest.addExcluded(r.where, r.id, r.value);
+      backtest.addDigests(batch.digests);
+      firstKeys ??= batch.firstKeys;
+      records += batch.invalid.length + batch.excluded.length + batch.digests.length / width;
+      indexing.stop();
+      (leadsProgress ??= startProgress(() => ({ done: bytesRead, total }))).update(records);
+    },
+  };
+  let notes: string[] = [];
+  try {
+    if (dataFormatOf(options.data) === 'csv') notes = await evaluateCsvInParallel({ ...parallel, engine, data: { ...data, onEventsProgress: indexing.onEventsProgress } });
+    else await evaluateJsonLinesInParallel(parallel);
+  } finally {
+    indexing.stop();
+    leadsProgress?.stop();
+  }
+  for (const note of [`Evaluated in ${workers} worker threads (--workers 0 for none).`, ...notes]) process.stderr.write(`${colors.dim(note)}\n`);
+  return firstKeys;
+}
+
+function columnsOf(options: Settings): BacktestColumns {
+  return { data: options.data, outcome: options.outcome, ...(options.value !== undefined ? { value: options.value } : {}) };
+}
+
+/** How --data is read: the same for one thread and for workers. */
+function dataOptions(rules: Rules, options: Settings, reader: BacktestReader): DataOptions & { idKey: string } {
+  return {
+    idKey: idKeyOf(rules.engine.artifact, options.idKey).key,
+    ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
+    ...(reader.include ? { include: reader.include } : {}),
+  };
+}
+
+/** Worker threads for the fold, or 0 for this thread: by default one per core for a large JSON-lines or CSV file. */
+function workersFor(options: Settings): number {
+  const input = dataFormatOf(options.data);
+  const eligible = input === 'jsonl' || input === 'csv';
+  if (options.workers !== undefined) {
+    if (options.workers > 0 && !eligible) throw new UsageError('--workers applies to a JSON-lines or CSV --data file');
+    return cappedWorkers(options.workers);
+  }
+  return eligible ? defaultWorkers([options.data, ...(options.events === undefined ? [] : [options.events])]) : 0;
 }
 
 function render(report: BacktestReport, format: BacktestFormat): string {

@@ -18,7 +18,6 @@
 // - A large JSON-lines or CSV file written as jsonl or csv is evaluated by worker threads
 //   (parallel.ts), one per core, with byte-identical output; --workers N chooses (0: this thread only).
 
-import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { coverageItems, parseIsoDate, type RulesEngine } from '@mql/runtime';
 import { DELIMITERS, dataFormatOf, fileSize, idKeyOf, leadLabeller, leadSource, singleLead, type DataOptions, type IdKey, type LeadInput, type LeadSource } from '@mql/data';
@@ -38,7 +37,7 @@ import {
   type OutputFormat,
 } from '../output.js';
 import { addValues, noteValues, watchedLiterals } from '../literals.js';
-import { evaluateCsvInParallel, evaluateJsonLinesInParallel, type ParallelRun } from '../parallel.js';
+import { cappedWorkers, defaultWorkers, evaluateCsvInParallel, evaluateJsonLinesInParallel, type ParallelRun } from '../parallel.js';
 import { evaluateInDuckDb } from '../duckdb-eval.js';
 import { addCoverage, countResult, emptySummary, inputPaths, notePresentKeys, summaryText, writeErrorsFile, type BatchSummary } from '../summary.js';
 import { colors } from '../report.js';
@@ -221,24 +220,10 @@ function workersFor(options: EvalOptions, format: OutputFormat | 'explain'): num
   const eligible = (input === 'jsonl' || input === 'csv') && (format === 'jsonl' || format === 'csv') && options.only === undefined;
   if (options.workers !== undefined) {
     if (options.workers > 0 && !eligible) throw new UsageError('--workers applies to a JSON-lines or CSV --data file written with --format jsonl or csv (and no --only)');
-    if (options.workers > maxWorkers()) {
-      // Each worker holds a copy of the rules and ~30 MB of its own: more than the cores only cost.
-      process.stderr.write(`mql: --workers ${options.workers} is more than this machine can use; using ${maxWorkers()}\n`);
-      return maxWorkers();
-    }
-    return options.workers;
+    return cappedWorkers(options.workers);
   }
-  const size = eligible ? fileSize(options.data!) + (options.events === undefined ? 0 : fileSize(options.events)) : 0;
-  return size >= PARALLEL_MIN_BYTES ? Math.max(0, availableParallelism()) : 0;
+  return eligible ? defaultWorkers([options.data!, ...(options.events === undefined ? [] : [options.events])]) : 0;
 }
-
-/** The most worker threads worth starting: one per core, and at least a few. */
-function maxWorkers(): number {
-  return Math.max(4, availableParallelism());
-}
-
-/** Below this size a batch finishes before worker threads would have started (~50 ms each). */
-const PARALLEL_MIN_BYTES = 32 * 2 ** 20;
 
 async function runInWorkers(file: string, workers: number, rules: Rules, run: { now: number; format: 'jsonl' | 'csv'; options: EvalOptions; ids: IdKey }): Promise<number> {
   const { engine } = rules;
@@ -260,6 +245,7 @@ async function runInWorkers(file: string, workers: number, rules: Rules, run: { 
   const parallel: ParallelRun = {
     file,
     workers,
+    script: 'eval-worker.js',
     setup: { artifact: engine.artifact, now: run.now, explain, format: run.format, idKey: run.ids.key, include },
     onProgress: (bytes) => (bytesRead = bytes),
     onResult: async (batch) => {
