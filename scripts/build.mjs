@@ -18,9 +18,10 @@ const targets = [
   { entry: 'packages/data/src/index.ts', outfile: 'packages/data/dist/index.js', bundleDeps: false },
   { entry: 'packages/workbench/src/index.ts', outfile: 'packages/workbench/dist/index.js', bundleDeps: false },
   { entry: 'packages/cli/src/main.ts', outfile: 'packages/cli/dist/mql.js', bundleDeps: true },
-  // mql eval's and mql backtest's worker threads (parallel.ts start them from dist/ beside mql.js).
+  // mql eval's, mql backtest's and mql diff's worker threads (parallel.ts starts them from dist/ beside mql.js).
   { entry: 'packages/cli/src/eval-worker.ts', outfile: 'packages/cli/dist/eval-worker.js', bundleDeps: true },
   { entry: 'packages/cli/src/backtest-worker.ts', outfile: 'packages/cli/dist/backtest-worker.js', bundleDeps: true },
+  { entry: 'packages/cli/src/diff-worker.ts', outfile: 'packages/cli/dist/diff-worker.js', bundleDeps: true },
   { entry: 'packages/language-server/src/main.ts', outfile: 'packages/language-server/dist/server.js', bundleDeps: true },
 ];
 

@@ -72,16 +72,20 @@ export async function runBatch(options: BatchOptions): Promise<void> {
   }
   // The backtest evaluates every lead explained (it needs clause outcomes and rule contributions)
   // and folds it into counters instead of writing it; its target is at most 1.5× explained eval.
-  const run = await measure([cli, 'backtest', rules, '--data', file, '--now', NOW, '--outcome', 'converted', '--value', 'amount', '--format', 'json']);
-  log('');
-  log('  mql backtest --outcome converted --value amount --format json > /dev/null');
-  log(
-    table(
-      ['wall time', 'leads/s', 'vs explained eval', 'peak RSS', 'RSS at 25% / 50% / 75% / 100% of the run'],
-      [[`${run.wallSeconds.toFixed(1)} s`, thousands(options.leads / run.wallSeconds), `${(run.wallSeconds / explained).toFixed(2)}×`, `${run.peakMiB.toFixed(0)} MiB`, rssProfile(run.samples)]],
-      new Set([0, 1, 2, 3]),
-    ),
-  );
+  // It runs in worker threads by default (a file this size), and in one thread for comparison.
+  for (const workers of ['default', '0']) {
+    const threads = workers === 'default' ? [] : ['--workers', workers];
+    const run = await measure([cli, 'backtest', rules, '--data', file, '--now', NOW, '--outcome', 'converted', '--value', 'amount', '--format', 'json', ...threads]);
+    log('');
+    log(`  mql backtest --outcome converted --value amount --format json${threads.length > 0 ? ` ${threads.join(' ')} (one thread)` : ' (worker threads)'} > /dev/null`);
+    log(
+      table(
+        ['wall time', 'leads/s', 'vs explained eval', 'peak RSS', 'RSS at 25% / 50% / 75% / 100% of the run'],
+        [[`${run.wallSeconds.toFixed(1)} s`, thousands(options.leads / run.wallSeconds), `${(run.wallSeconds / explained).toFixed(2)}×`, `${run.peakMiB.toFixed(0)} MiB`, rssProfile(run.samples)]],
+        new Set([0, 1, 2, 3]),
+      ),
+    );
+  }
 }
 
 /** Runs the command with stdout to /dev/null, sampling its RSS every 250 ms from /proc. */

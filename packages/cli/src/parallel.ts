@@ -1,7 +1,8 @@
-// Parallel evaluation of a JSON-lines or CSV file for `mql eval` and `mql backtest`: worker
-// threads (eval-worker.ts, backtest-worker.ts) read and evaluate batches of records, which is most
-// of the cost per lead (JSON.parse or the cell conversions, the rules, then JSON.stringify of the
-// result or the backtest's digest), and the main thread takes the workers' results in input order.
+// Parallel evaluation of a JSON-lines or CSV file for `mql eval`, `mql backtest` and `mql diff`:
+// worker threads (eval-worker.ts, backtest-worker.ts, diff-worker.ts) read and evaluate batches of
+// records, which is most of the cost per lead (JSON.parse or the cell conversions, the rules, then
+// JSON.stringify of the result, the backtest's digest or the diff's change), and the main thread
+// takes the workers' results in input order.
 // At most two batches per worker are in flight, so memory stays flat however large the file. The
 // results are exactly the single-threaded path's (tests compare them): both read records with
 // @mql/data.
@@ -16,8 +17,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RulesArtifact } from '@mql/artifact';
 import type { RulesEngine } from '@mql/runtime';
-import { countLines, csvBatchSource, fileSize, LineCutter, type CsvBatch, type CsvBatchSetup, type DataOptions } from '@mql/data';
-import type { InvalidLead } from './output.js';
+import { countLines, csvBatchSource, dataFormatOf, fileSize, idKeyOf, LineCutter, type CsvBatch, type CsvBatchSetup, type DataOptions } from '@mql/data';
+import { UsageError } from './host.js';
+import { eventsProgress, startProgress, type InvalidLead, type Progress } from './output.js';
 
 /** What every worker needs to read its batches as the main thread would (worker-batches.ts). */
 export interface BatchSetup {
@@ -37,7 +39,7 @@ export interface WorkerSetup extends BatchSetup {
 }
 
 /** The worker threads' scripts, built beside this file (scripts/build.mjs). */
-export type WorkerScript = 'eval-worker.js' | 'backtest-worker.js';
+export type WorkerScript = 'eval-worker.js' | 'backtest-worker.js' | 'diff-worker.js';
 
 export interface LineBatch {
   seq: number;
@@ -112,6 +114,79 @@ export function cappedWorkers(requested: number): number {
   if (requested <= most) return requested;
   process.stderr.write(`mql: --workers ${requested} is more than this machine can use; using ${most}\n`);
   return most;
+}
+
+/** The options that say how `mql backtest` and `mql diff` read their leads. */
+export interface FoldInput {
+  data: string;
+  events?: string;
+  key?: string;
+  idKey?: string;
+  workers?: number;
+}
+
+/** How the leads are read, the same for one thread and for workers: ids, the events file, the columns kept beside each record. */
+export function foldDataOptions(artifact: RulesArtifact, input: FoldInput, include: string[] | undefined): DataOptions & { idKey: string } {
+  return {
+    idKey: idKeyOf(artifact, input.idKey).key,
+    ...(input.events ? { events: { file: input.events, key: input.key! } } : {}),
+    ...(include ? { include } : {}),
+  };
+}
+
+/** Worker threads for `mql backtest` or `mql diff`, or 0 for this thread: --workers N, else one per core for a large JSON-lines or CSV file. */
+export function foldWorkers(input: FoldInput): number {
+  const format = dataFormatOf(input.data);
+  const eligible = format === 'jsonl' || format === 'csv';
+  if (input.workers !== undefined) {
+    if (input.workers > 0 && !eligible) throw new UsageError('--workers applies to a JSON-lines or CSV --data file');
+    return cappedWorkers(input.workers);
+  }
+  return eligible ? defaultWorkers([input.data, ...(input.events === undefined ? [] : [input.events])]) : 0;
+}
+
+export interface FoldRun<S extends BatchSetup, R extends Answer> {
+  file: string;
+  workers: number;
+  script: WorkerScript;
+  setup: Omit<S, 'csv'>;
+  engine: RulesEngine;
+  /** How the file (and its events) is read: the single-threaded path's options. */
+  data: DataOptions;
+  /** Called with each batch's answer, in input order. */
+  onResult(result: R): void;
+  /** Records a batch held (read, left out or not). */
+  records(result: R): number;
+}
+
+/**
+ * A JSON-lines or CSV file through a worker script, with the single-threaded path's progress bars
+ * (the events file being indexed, then the leads); returns the notes on the input.
+ */
+export async function foldInParallel<S extends BatchSetup, R extends Answer>(run: FoldRun<S, R>): Promise<string[]> {
+  let bytesRead = 0;
+  let records = 0;
+  const total = fileSize(run.file);
+  const indexing = eventsProgress();
+  let leadsProgress: Progress | undefined;
+  const parallel: CsvParallelRun<S, R> = {
+    ...run,
+    onProgress: (bytes) => (bytesRead = bytes),
+    onResult: async (result) => {
+      run.onResult(result);
+      records += run.records(result);
+      indexing.stop(); // the events were indexed before the first batch
+      (leadsProgress ??= startProgress(() => ({ done: bytesRead, total }))).update(records);
+    },
+  };
+  try {
+    if (dataFormatOf(run.file) === 'csv') return await evaluateCsvInParallel({ ...parallel, data: { ...run.data, onEventsProgress: indexing.onEventsProgress } });
+    await evaluateJsonLinesInParallel({ ...parallel, setup: run.setup as S });
+    return [];
+  } finally {
+    indexing.stop();
+    leadsProgress?.stop();
+  }
 }
 
 /** Evaluates a leads CSV (and its `--events`) in worker threads; returns the notes on the input (leadSource's). */

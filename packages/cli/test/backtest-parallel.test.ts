@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { messyLeads } from './messy-leads.js';
 import { EXAMPLE_NOW, FUNNEL, mql } from './run-cli.js';
 
 const WORKERS_NOTE = 'Evaluated in 2 worker threads (--workers 0 for none).\n';
@@ -24,31 +25,9 @@ function backtestBoth(args: string[]) {
   return { single, parallel: { ...parallel, stderr: parallel.stderr.replace(WORKERS_NOTE, '') } };
 }
 
-/**
- * The example leads as a CRM export would have them: a line that is not JSON, a lead without an
- * email, outcomes missing or unreadable, a deal value that is not a number, blank lines, CRLF.
- */
-function messyLeads(): string {
-  const lines = readFileSync('examples/data/leads.jsonl', 'utf8').trimEnd().split('\n');
-  const edit = (i: number, change: (lead: Record<string, unknown>) => void) => {
-    const lead = JSON.parse(lines[i]!) as Record<string, unknown>;
-    change(lead);
-    lines[i] = JSON.stringify(lead);
-  };
-  lines[10] = '{ "id": "broken", ';
-  edit(1200, (l) => (l.converted = 'maybe'));
-  edit(2500, (l) => delete l.converted);
-  edit(3000, (l) => Object.assign(l, { converted: true, amount: 'n/a' }));
-  edit(4000, (l) => delete l.Email);
-  edit(4999, (l) => (l.converted = 'Yes'));
-  const file = path.join(dir, 'messy.jsonl');
-  writeFileSync(file, [...lines.slice(0, 2000), '', '   ', ...lines.slice(2000)].join('\r\n'));
-  return file;
-}
-
 describe('mql backtest --workers', () => {
   it('JSON lines with records left out: the same report in every format, the same stderr', () => {
-    const file = messyLeads();
+    const file = messyLeads(dir);
     expect(statSync(file).size).toBeGreaterThan(4 * 2 ** 20); // several batches per worker
     const args = ['--data', file, '--outcome', 'converted', '--value', 'amount'];
     const json = backtestBoth([...args, '--format', 'json']);

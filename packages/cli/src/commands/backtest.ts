@@ -19,13 +19,13 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { Backtest, backtestShape, LeadDigester, renderHtml, renderJson, renderMarkdown, renderPretty, type BacktestReport, type BacktestShape } from '@mql/backtest';
-import { dataFormatOf, fileSize, idKeyOf, leadSource, type DataOptions } from '@mql/data';
-import { backtestReader, recordKeys, type BacktestColumns, type BacktestReader } from '../backtest-fold.js';
+import { leadSource } from '@mql/data';
+import { backtestReader, recordKeys, type BacktestColumns } from '../backtest-fold.js';
 import type { BacktestBatchResult, BacktestWorkerSetup } from '../backtest-worker.js';
 import { configLookup } from '../config.js';
 import { displayPath, toCorePath, UsageError } from '../host.js';
-import { eventsProgress, startProgress, withEventsProgress, type Progress } from '../output.js';
-import { cappedWorkers, defaultWorkers, evaluateCsvInParallel, evaluateJsonLinesInParallel, type ParallelRun } from '../parallel.js';
+import { startProgress, withEventsProgress } from '../output.js';
+import { foldDataOptions, foldInParallel, foldWorkers } from '../parallel.js';
 import { colors, plural } from '../report.js';
 import { loadRulesUnlessErrors, type Rules } from '../rules.js';
 import { nonNegativeInteger } from './check.js';
@@ -94,7 +94,7 @@ export async function runBacktest(rulesFile: string, given: BacktestOptions): Pr
   if (!rules) return 1;
   const shape = backtestShape(rules.engine.artifact);
   const backtest = new Backtest(shape, { where: rules.where, outcome: options.outcome, ...(options.targetRate !== undefined ? { targetRate: options.targetRate } : {}) });
-  const workers = workersFor(options);
+  const workers = foldWorkers(options);
   const firstKeys = workers > 0 ? await foldInWorkers(rules, shape, backtest, now, options, workers) : await fold(rules, shape, backtest, now, options);
   const report = backtest.report({ rules: displayPath(rulesFile), data: displayPath(options.data), value: options.value ?? null, now: new Date(now).toISOString() });
 
@@ -119,7 +119,7 @@ function withConfig(rulesFile: string, options: BacktestOptions): Settings {
 async function fold(rules: Rules, shape: BacktestShape, backtest: Backtest, now: number, options: Settings): Promise<string[] | undefined> {
   const { engine } = rules;
   const reader = backtestReader(engine, shape, columnsOf(options), now);
-  const source = await withEventsProgress((onEventsProgress) => leadSource(options.data, engine, { ...dataOptions(rules, options, reader), onEventsProgress }));
+  const source = await withEventsProgress((onEventsProgress) => leadSource(options.data, engine, { ...foldDataOptions(rules.engine.artifact, options, reader.include), onEventsProgress }));
   const progress = startProgress(source.progress);
   let firstKeys: string[] | undefined;
   let records = 0;
@@ -145,64 +145,30 @@ async function foldInWorkers(rules: Rules, shape: BacktestShape, backtest: Backt
   const { engine } = rules;
   const columns = columnsOf(options);
   const reader = backtestReader(engine, shape, columns, now);
-  const data = dataOptions(rules, options, reader);
+  const data = foldDataOptions(rules.engine.artifact, options, reader.include);
   const width = new LeadDigester(shape).layout.width;
   let firstKeys: string[] | undefined;
-  let records = 0;
-  let bytesRead = 0;
-  const total = fileSize(options.data);
-  const indexing = eventsProgress();
-  let leadsProgress: Progress | undefined;
-  const parallel: ParallelRun<BacktestWorkerSetup, BacktestBatchResult> = {
+  const notes = await foldInParallel<BacktestWorkerSetup, BacktestBatchResult>({
     file: options.data,
     workers,
     script: 'backtest-worker.js',
     setup: { artifact: engine.artifact, now, idKey: data.idKey, include: reader.include ?? [], columns },
-    onProgress: (bytes) => (bytesRead = bytes),
-    onResult: async (batch) => {
+    engine,
+    data,
+    onResult: (batch) => {
       for (const r of batch.invalid) backtest.addInvalid(r.where, r.id, r.errors);
       for (const r of batch.excluded) backtest.addExcluded(r.where, r.id, r.value);
       backtest.addDigests(batch.digests);
       firstKeys ??= batch.firstKeys;
-      records += batch.invalid.length + batch.excluded.length + batch.digests.length / width;
-      indexing.stop();
-      (leadsProgress ??= startProgress(() => ({ done: bytesRead, total }))).update(records);
     },
-  };
-  let notes: string[] = [];
-  try {
-    if (dataFormatOf(options.data) === 'csv') notes = await evaluateCsvInParallel({ ...parallel, engine, data: { ...data, onEventsProgress: indexing.onEventsProgress } });
-    else await evaluateJsonLinesInParallel(parallel);
-  } finally {
-    indexing.stop();
-    leadsProgress?.stop();
-  }
+    records: (batch) => batch.invalid.length + batch.excluded.length + batch.digests.length / width,
+  });
   for (const note of [`Evaluated in ${workers} worker threads (--workers 0 for none).`, ...notes]) process.stderr.write(`${colors.dim(note)}\n`);
   return firstKeys;
 }
 
 function columnsOf(options: Settings): BacktestColumns {
   return { data: options.data, outcome: options.outcome, ...(options.value !== undefined ? { value: options.value } : {}) };
-}
-
-/** How --data is read: the same for one thread and for workers. */
-function dataOptions(rules: Rules, options: Settings, reader: BacktestReader): DataOptions & { idKey: string } {
-  return {
-    idKey: idKeyOf(rules.engine.artifact, options.idKey).key,
-    ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
-    ...(reader.include ? { include: reader.include } : {}),
-  };
-}
-
-/** Worker threads for the fold, or 0 for this thread: by default one per core for a large JSON-lines or CSV file. */
-function workersFor(options: Settings): number {
-  const input = dataFormatOf(options.data);
-  const eligible = input === 'jsonl' || input === 'csv';
-  if (options.workers !== undefined) {
-    if (options.workers > 0 && !eligible) throw new UsageError('--workers applies to a JSON-lines or CSV --data file');
-    return cappedWorkers(options.workers);
-  }
-  return eligible ? defaultWorkers([options.data, ...(options.events === undefined ? [] : [options.events])]) : 0;
 }
 
 function render(report: BacktestReport, format: BacktestFormat): string {

@@ -1,5 +1,5 @@
 // `mql diff BASE NEW --data FILE [--base REV] [--now ISO] [--format pretty|markdown|json] [--fail-on-change]
-//           [--outcome COLUMN]`
+//           [--outcome COLUMN] [--workers N]`
 //
 // Evaluates two versions of a program on the same leads and reports what changes: the stage
 // transition matrix, stage totals before and after, the score rules whose points moved most, grade
@@ -11,25 +11,31 @@
 // - The leads stream once (@mql/data readers, as for `mql eval`); each record is evaluated by both
 //   versions before the next is read, with one `now` for all. CSV cells are converted by the new
 //   version's lead declaration. A record that is unreadable, or invalid for either version, is left
-//   out of the matrix and counted.
+//   out of the matrix and counted (diff/fold.ts).
+// - A JSON-lines or CSV file over 32 MB is compared by worker threads, one per core
+//   (diff-worker.ts): they hand back what each lead changes, added here in input order, so the
+//   report is byte for byte one thread's. --workers N chooses (0: this thread only).
 // - Exit 0 when the comparison ran; 1 with --fail-on-change when any lead changes stage, when a
 //   version does not compile, or when no record could be compared; 2 on usage errors.
 
 import { Option, type Command } from 'commander';
 import { parseIsoDate, type RulesEngine } from '@mql/runtime';
-import { parseOutcome } from '@mql/backtest';
-import { idKeyOf, leadSource, positionText, recordColumns } from '@mql/data';
+import { leadSource, type DataOptions } from '@mql/data';
+import type { DiffBatchResult, DiffWorkerSetup } from '../diff-worker.js';
 import { StageComparison, versionShape, type StageDiff } from '../diff/compare.js';
 import { DIFF_DOCUMENT_VERSION, DIFF_FORMATS, type DiffDocument, type DiffFormat } from '../diff/document.js';
 import { renderJson } from '../diff/json.js';
 import { renderMarkdown } from '../diff/markdown.js';
 import { renderPretty } from '../diff/pretty.js';
+import { diffReader, type DiffReader } from '../diff/fold.js';
 import { loadVersion } from '../diff/versions.js';
 import { gitRevision } from '../git-host.js';
 import { displayPath, UsageError } from '../host.js';
 import { startProgress, withEventsProgress } from '../output.js';
+import { foldDataOptions, foldInParallel, foldWorkers } from '../parallel.js';
 import { colors } from '../report.js';
 import { RulesHaveErrors } from '../rules.js';
+import { nonNegativeInteger } from './check.js';
 
 export interface DiffOptions {
   data: string;
@@ -41,6 +47,7 @@ export interface DiffOptions {
   format: DiffFormat;
   failOnChange?: boolean;
   outcome?: string;
+  workers?: number;
 }
 
 const RENDERERS: Record<DiffFormat, (doc: DiffDocument) => string> = { pretty: renderPretty, markdown: renderMarkdown, json: renderJson };
@@ -58,6 +65,7 @@ export function registerDiffCommand(program: Command, finish: (code: number) => 
     .option('--now <iso>', 'evaluation time for both versions, ISO-8601 (default: now)')
     .addOption(new Option('--format <format>', 'output format').choices(DIFF_FORMATS).default('pretty'))
     .option('--fail-on-change', 'exit 1 when any lead changes stage (for CI gates)')
+    .option('--workers <n>', 'worker threads for a JSON-lines or CSV file (default: one per core for inputs over 32 MB; 0: none)', nonNegativeInteger)
     .option('--outcome <column>', 'a column (CSV) or key path (JSON) saying whether each lead converted (true/false, 1/0, yes/no): adds conversion, precision and recall per stage before and after')
     .addHelpText(
       'after',
@@ -105,36 +113,63 @@ export async function runDiff(rules: readonly string[], options: DiffOptions): P
 
 /** Both versions evaluate each record in turn: one pass over the data, memory independent of its size. */
 async function compare(base: RulesEngine, next: RulesEngine, now: number, options: DiffOptions): Promise<{ records: number; diff: StageDiff }> {
-  const columns = options.outcome !== undefined ? recordColumns(options.data, [options.outcome]) : undefined;
-  const source = await withEventsProgress((onEventsProgress) =>
-    leadSource(options.data, next, {
-      idKey: idKeyOf(next.artifact, options.idKey).key,
-      ...(options.events ? { events: { file: options.events, key: options.key! } } : {}),
-      ...(columns?.include ? { include: columns.include } : {}),
-      onEventsProgress,
-    }),
-  );
+  const reader = diffReader(base, next, options.data, options.outcome, now);
+  const data = foldDataOptions(next.artifact, options, reader.include);
   const comparison = new StageComparison(versionShape(base.artifact), versionShape(next.artifact));
+  const workers = foldWorkers(options);
+  if (workers > 0) return compareInWorkers(base, next, now, options, { workers, reader, data, comparison });
+  const source = await withEventsProgress((onEventsProgress) => leadSource(options.data, next, { ...data, onEventsProgress }));
   const progress = startProgress(source.progress);
   let records = 0;
   try {
     for await (const item of source.items) {
-      records++;
-      progress.update(records);
-      if (!item.ok) {
-        comparison.addInvalid('both');
-        continue;
-      }
-      const before = base.evaluate(item.record, { now, explain: true });
-      const after = next.evaluate(item.record, { now, explain: true });
-      const converted = columns ? (parseOutcome(columns.cell(item, options.outcome!)) ?? null) : undefined;
-      if (before.ok && after.ok) comparison.addLead(item.id ?? positionText(item.position), before.result, after.result, converted);
-      else comparison.addInvalid(before.ok ? 'new' : after.ok ? 'base' : 'both');
+      progress.update(++records);
+      reader.fold(item, comparison);
     }
   } finally {
     progress.stop();
   }
   for (const note of source.notes()) process.stderr.write(`${note}\n`);
+  return { records, diff: comparison.result() };
+}
+
+/**
+ * The same comparison in worker threads (parallel.ts, diff-worker.ts): each worker reads what each of
+ * its batches' leads changes, and the changes and the records left out are added here batch by
+ * batch in input order, so that the report is byte for byte the one thread's.
+ */
+async function compareInWorkers(
+  base: RulesEngine,
+  next: RulesEngine,
+  now: number,
+  options: DiffOptions,
+  run: { workers: number; reader: DiffReader; data: DataOptions & { idKey: string }; comparison: StageComparison },
+): Promise<{ records: number; diff: StageDiff }> {
+  const { comparison } = run;
+  let records = 0;
+  const notes = await foldInParallel<DiffWorkerSetup, DiffBatchResult>({
+    file: options.data,
+    workers: run.workers,
+    script: 'diff-worker.js',
+    setup: {
+      artifact: next.artifact,
+      baseArtifact: base.artifact,
+      now,
+      idKey: run.data.idKey,
+      include: run.reader.include ?? [],
+      data: options.data,
+      ...(options.outcome !== undefined ? { outcome: options.outcome } : {}),
+    },
+    engine: next,
+    data: run.data,
+    onResult: (batch) => {
+      for (const change of batch.changes) comparison.add(change);
+      for (const side of batch.invalid) comparison.addInvalid(side);
+      records += batch.changes.length + batch.invalid.length;
+    },
+    records: (batch) => batch.changes.length + batch.invalid.length,
+  });
+  for (const note of [`Evaluated in ${run.workers} worker threads (--workers 0 for none).`, ...notes]) process.stderr.write(`${note}\n`);
   return { records, diff: comparison.result() };
 }
 

@@ -124,6 +124,26 @@ export interface OutcomeDiff {
   stages: { stage: string; before: StageConversion | null; after: StageConversion | null }[];
 }
 
+/**
+ * What one lead adds to the comparison, read from its two explained results: plain data, so that a
+ * worker thread can hand it back (diff-worker.ts) for the main thread to add in input order.
+ */
+export interface LeadChange {
+  /** The lead's id, or where it is in the input: kept as an example of its transitions. */
+  lead: string;
+  /** Indexes of its stage before (matrix row) and after (column). */
+  row: number;
+  column: number;
+  /** [score, rule label, points] of each rule contribution, before and after. */
+  points: [[string, string, number][], [string, string, number][]];
+  /** Each stage clause that held (a reject: fired), before and after. */
+  held: [ClauseId[], ClauseId[]];
+  /** [grade, band before, band after] of each grade both versions have whose band differs. */
+  grades: [string, string, string][];
+  /** With an outcome: converted (null: no usable outcome) and the stages reached before and after. */
+  outcome?: { converted: boolean | null; reached: [string[], string[]] };
+}
+
 export interface CompareOptions {
   /** Example leads kept per transition. */
   examples?: number;
@@ -194,31 +214,57 @@ export class StageComparison {
    * `converted` when the comparison has an outcome: undefined for a lead without a usable one.
    */
   addLead(lead: string, base: EvaluationResult, next: EvaluationResult, converted?: boolean | null): void {
+    this.add(this.changeOf(lead, base, next, converted));
+  }
+
+  /**
+   * What the lead adds to the comparison, read from its two results; depends on the versions' shapes
+   * only, so a worker thread's comparison reads it for the main thread's to add (diff-worker.ts).
+   */
+  changeOf(lead: string, base: EvaluationResult, next: EvaluationResult, converted?: boolean | null): LeadChange {
     const row = this.rows.indexOf(base.stage ?? NO_STAGE);
     const column = this.columns.indexOf(next.stage ?? NO_STAGE);
     if (row < 0 || column < 0) throw new Error(`a result names a stage its program does not have: ${base.stage} → ${next.stage}`);
+    const grades: LeadChange['grades'] = [];
+    for (const grade of this.grades.keys()) {
+      const [from, to] = [base.grades[grade]!, next.grades[grade]!];
+      if (from !== to) grades.push([grade, from, to]);
+    }
+    return {
+      lead,
+      row,
+      column,
+      points: [rulePoints(base), rulePoints(next)],
+      held: [clausesHeld(base), clausesHeld(next)],
+      grades,
+      ...(converted !== undefined ? { outcome: { converted, reached: [stagesReached(base), stagesReached(next)] } } : {}),
+    };
+  }
+
+  /** Counts one lead (changeOf) in every part of the comparison. */
+  add(change: LeadChange): void {
+    const { lead, row, column } = change;
     this.leads++;
     this.counts[row]![column]!++;
     const examples = this.examples[row]![column]!;
     if (examples.length < this.exampleLimit) examples.push(lead);
-    this.tally(this.before, base);
-    this.tally(this.after, next);
-    this.tallyClauses('before', base);
-    this.tallyClauses('after', next);
-    for (const [grade, cells] of this.grades) {
-      const [from, to] = [base.grades[grade]!, next.grades[grade]!];
-      if (from === to) continue;
+    this.tally(this.before, change.points[0]);
+    this.tally(this.after, change.points[1]);
+    this.tallyClauses('before', change.held[0]);
+    this.tallyClauses('after', change.held[1]);
+    for (const [grade, from, to] of change.grades) {
+      const cells = this.grades.get(grade)!;
       const key = `${from}\0${to}`;
       const cell = cells.get(key) ?? { from, to, count: 0, examples: [] };
       cell.count++;
       if (cell.examples.length < this.exampleLimit) cell.examples.push(lead);
       cells.set(key, cell);
     }
-    if (converted !== undefined) this.tallyOutcome(base, next, converted);
+    if (change.outcome !== undefined) this.tallyOutcome(change.outcome);
   }
 
   /** Counts conversions per stage reached in each version; null: the lead has no usable outcome. */
-  private tallyOutcome(base: EvaluationResult, next: EvaluationResult, converted: boolean | null): void {
+  private tallyOutcome({ converted, reached }: NonNullable<LeadChange['outcome']>): void {
     this.withOutcome = true;
     if (converted === null) {
       this.outcome.excluded++;
@@ -226,9 +272,8 @@ export class StageComparison {
     }
     this.outcome.leads++;
     if (converted) this.outcome.conversions++;
-    for (const [side, result] of [['before', base], ['after', next]] as const) {
-      for (const [stage, outcome] of Object.entries(result.stages)) {
-        if (!outcome.qualified) continue;
+    for (const [side, stages] of [['before', reached[0]], ['after', reached[1]]] as const) {
+      for (const stage of stages) {
         const tally = this.outcome[side].get(stage) ?? { points: 0, leads: 0 };
         tally.leads++;
         if (converted) tally.points++;
@@ -333,29 +378,21 @@ export class StageComparison {
     return changes.slice(0, this.top);
   }
 
-  private tallyClauses(side: 'before' | 'after', result: EvaluationResult): void {
-    for (const [stage, outcome] of Object.entries(result.stages)) {
-      for (const [kind, clauses] of [['require', outcome.requirements], ['reject', outcome.rejections]] as const) {
-        for (const clause of clauses ?? []) {
-          if (!clause.passed) continue;
-          const entry = this.clauses.get(clauseKey({ stage, kind, label: clause.label }));
-          if (entry) entry[side]++;
-        }
-      }
+  private tallyClauses(side: 'before' | 'after', held: readonly ClauseId[]): void {
+    for (const id of held) {
+      const entry = this.clauses.get(clauseKey(id));
+      if (entry) entry[side]++;
     }
   }
 
-  private tally(into: Map<string, Tally>, result: EvaluationResult): void {
-    for (const [score, contributions] of Object.entries(result.contributions ?? {})) {
-      for (const c of contributions) {
-        if (c.kind === 'formula') continue;
-        const key = this.keyOf({ score, rule: c.label });
-        const tally = into.get(key);
-        if (tally) {
-          tally.points += c.points;
-          tally.leads++;
-        } else into.set(key, { points: c.points, leads: 1 });
-      }
+  private tally(into: Map<string, Tally>, points: LeadChange['points'][number]): void {
+    for (const [score, rule, value] of points) {
+      const key = this.keyOf({ score, rule });
+      const tally = into.get(key);
+      if (tally) {
+        tally.points += value;
+        tally.leads++;
+      } else into.set(key, { points: value, leads: 1 });
     }
   }
 
@@ -368,6 +405,30 @@ export class StageComparison {
   private percent(count: number): number {
     return this.leads === 0 ? 0 : round2((100 * count) / this.leads);
   }
+}
+
+/** [score, rule label, points] of each rule's contribution (not a formula's). */
+function rulePoints(result: EvaluationResult): LeadChange['points'][number] {
+  const points: LeadChange['points'][number] = [];
+  for (const [score, contributions] of Object.entries(result.contributions ?? {})) {
+    for (const c of contributions) if (c.kind !== 'formula') points.push([score, c.label, c.points]);
+  }
+  return points;
+}
+
+/** Every stage clause that held (a `reject`: fired). */
+function clausesHeld(result: EvaluationResult): ClauseId[] {
+  const held: ClauseId[] = [];
+  for (const [stage, outcome] of Object.entries(result.stages)) {
+    for (const [kind, clauses] of [['require', outcome.requirements], ['reject', outcome.rejections]] as const) {
+      for (const clause of clauses ?? []) if (clause.passed) held.push({ stage, kind, label: clause.label });
+    }
+  }
+  return held;
+}
+
+function stagesReached(result: EvaluationResult): string[] {
+  return Object.entries(result.stages).flatMap(([stage, outcome]) => (outcome.qualified ? [stage] : []));
 }
 
 function clauseKey(id: ClauseId): string {
