@@ -83,8 +83,12 @@ export async function evaluateInDuckDb(run: DuckDbRun): Promise<string[]> {
   // Events: a second CSV joined by key, or the `events` list inside JSON / Parquet records.
   const events = await stageEvents(connection, run, columns, format, engine, pointers.length);
   const csvEvents = events && run.events !== undefined && sourceFormat(run.events.file) === 'csv';
+  // Only event rows with an error are grouped: a lead without one gets [] from the COALESCEs below.
+  // Grouping every row (20 million for a million leads) into ordered lists took more memory than
+  // DuckDB's limit (it cannot spill list aggregates with ORDER BY).
+  const withErrors = `len(mql_errors) > 0${csvEvents ? ' OR len(mql_required) > 0' : ''}`;
   const eventErrors = events
-    ? `LEFT JOIN (SELECT mql_row, flatten(list(mql_errors ORDER BY mql_event)) AS errs${csvEvents ? ', flatten(list(mql_required ORDER BY mql_event)) AS req' : ''} FROM mql_events_staged GROUP BY mql_row) ee ON ee.mql_row = s.rowid`
+    ? `LEFT JOIN (SELECT mql_row, flatten(list(mql_errors ORDER BY mql_event)) AS errs${csvEvents ? ', flatten(list(mql_required ORDER BY mql_event)) AS req' : ''} FROM mql_events_staged WHERE ${withErrors} GROUP BY mql_row) ee ON ee.mql_row = s.rowid`
     : '';
   const leadErrors = `list_filter([${errorItems.join(', ')}], x -> x IS NOT NULL)`;
   // An events CSV's required attributes left empty count, as in the runtime, only when no cell of
